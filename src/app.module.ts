@@ -1,0 +1,35 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AppConfig } from './core/config/app-config';
+import { ConfigModule } from './core/config/config.module';
+import { DatabaseModule } from './core/database/database.module';
+import { HealthModule } from './core/health/health.module';
+import { LoggingModule } from './core/logging/logging.module';
+import { QueueModule } from './core/queue/queue.module';
+import { WorkerModule } from './core/queue/worker.module';
+import { RedisModule } from './core/redis/redis.module';
+
+/** The domain modules, shared by the API and the worker. */
+const DOMAIN_MODULES: Type[] = [];
+
+@Module({})
+export class AppModule {
+  /**
+   * The API process. With WORKER_MODE=embedded it also runs the queue
+   * worker, so one process is enough on a single machine (jobs.md).
+   */
+  static forApi(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [...AppModule.core(config), HealthModule, ...(config.runsWorker ? [WorkerModule] : [])],
+    };
+  }
+
+  /** The worker process: the same domain modules, no HTTP. */
+  static forWorker(config: AppConfig): DynamicModule {
+    return { module: AppModule, imports: [...AppModule.core(config), WorkerModule] };
+  }
+
+  private static core(config: AppConfig) {
+    return [ConfigModule.forRoot(config), LoggingModule, DatabaseModule, RedisModule, QueueModule, ...DOMAIN_MODULES];
+  }
+}

@@ -1,0 +1,168 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  getMetadataStorage,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export const WORKER_MODES = ['embedded', 'off'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const toBoolean = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The whole configuration of the service, read once from the environment at
+ * boot. Every value is validated here; nothing else reads process.env.
+ * The property names are the environment variables, so an error message names
+ * exactly what the operator has to fix.
+ */
+export class AppConfig {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsDefined({ message: 'DATABASE_URL is required' })
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL!: string;
+
+  @IsDefined({ message: 'REDIS_URL is required' })
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL!: string;
+
+  /** Prefix of every Redis key the service writes (queues, rate limits). */
+  @Matches(/^[a-zA-Z0-9_-]{1,40}$/, { message: 'REDIS_PREFIX must be 1-40 letters, digits, _ or -' })
+  REDIS_PREFIX = 'tsunagu';
+
+  @IsDefined({ message: 'JWT_SECRET is required' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET!: string;
+
+  @IsIn(WORKER_MODES, { message: 'WORKER_MODE must be one of: embedded, off' })
+  WORKER_MODE: (typeof WORKER_MODES)[number] = 'embedded';
+
+  @IsString()
+  TZ_BUSINESS = 'Asia/Tokyo';
+
+  @Transform(toList)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  CORS_ORIGINS: string[] = [];
+
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Human-readable logs instead of JSON lines; defaults to on in development. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'LOG_PRETTY must be true or false' })
+  LOG_PRETTY?: boolean;
+
+  /** Run pending migrations at start-up. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'MIGRATIONS_RUN must be true or false' })
+  MIGRATIONS_RUN = true;
+
+  /** Load the demo districts, organizations and users (idempotent) at start-up. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'DEMO_DATA must be true or false' })
+  DEMO_DATA = false;
+
+  /** The first admin, created at start-up when no admin exists. */
+  @IsOptional()
+  @Matches(/^[a-z0-9._-]{3,40}$/, { message: 'ADMIN_USERNAME must be 3-40 of a-z, 0-9, . _ -' })
+  ADMIN_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters' })
+  ADMIN_PASSWORD?: string;
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+
+  get runsWorker(): boolean {
+    return this.WORKER_MODE === 'embedded';
+  }
+
+  get logPretty(): boolean {
+    return this.LOG_PRETTY ?? this.NODE_ENV === 'development';
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * Reads and validates the configuration. Throws a ConfigError that lists one
+ * line per bad or missing variable.
+ */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const keys = new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(AppConfig, '', false, false)
+      .map((m) => m.propertyName),
+  );
+  // Empty values count as unset, so `FOO=` in a compose file means "use the default".
+  const input = Object.fromEntries(Object.entries(env).filter(([k, v]) => keys.has(k) && v !== undefined && v !== ''));
+  const config = plainToInstance(AppConfig, input);
+  const problems = validateSync(config).map((error) => {
+    const constraints = error.constraints ?? {};
+    // A missing value says "required" rather than every rule it also fails.
+    return constraints.isDefined ?? Object.values(constraints)[0] ?? `${error.property} is invalid`;
+  });
+  if (config.TZ_BUSINESS && !isTimeZone(config.TZ_BUSINESS)) {
+    problems.push('TZ_BUSINESS must be an IANA time zone such as Asia/Tokyo');
+  }
+  if (config.ADMIN_USERNAME && !config.ADMIN_PASSWORD) {
+    problems.push('ADMIN_PASSWORD is required when ADMIN_USERNAME is set');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,150 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { QueryFailedError } from 'typeorm';
+import { DomainError, ErrorCode, statusOf } from './domain-error';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Nest's and Fastify's own HTTP errors, by status, as our codes. */
+function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+      return 'malformed_request';
+    case 401:
+      return 'unauthenticated';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 405:
+      return 'method_not_allowed';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'payload_too_large';
+    case 415:
+      return 'unsupported_media_type';
+    case 422:
+      return 'unprocessable';
+    case 429:
+      return 'rate_limited';
+    case 503:
+      return 'service_unavailable';
+    default:
+      return status >= 500 ? 'internal_error' : 'malformed_request';
+  }
+}
+
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+}
+
+/** PostgreSQL or Redis out of reach: the request fails cleanly with 503. */
+function isUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; name?: string };
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300'].includes(e.code ?? '')) return true;
+  return /Connection terminated|connect ECONNREFUSED|Connection is closed|timeout exceeded when trying to connect/i.test(
+    e.message ?? '',
+  );
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  [extension: string]: unknown;
+}
+
+export function toProblem(exception: unknown): Problem {
+  if (exception instanceof DomainError) {
+    const status = statusOf(exception.code);
+    return problem(status, exception.code, exception.detail, exception.extra);
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = codeForStatus(status);
+    const detail = status === 404 ? 'No such resource' : exception.message;
+    const response = exception.getResponse() as { details?: unknown };
+    if (status === 503 && typeof response === 'object' && response.details) {
+      // Terminus' readiness report: say which dependency is down.
+      return problem(503, 'service_unavailable', 'A dependency is not ready', { checks: response.details });
+    }
+    return problem(status, code, status >= 500 ? 'Unexpected error' : detail);
+  }
+  const fastifyError = exception as FastifyLikeError;
+  if (typeof fastifyError?.code === 'string' && fastifyError.code.startsWith('FST_')) {
+    const status = fastifyError.statusCode ?? 500;
+    const detail =
+      fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+        ? 'The body is not valid JSON'
+        : status === 413
+          ? 'The body is larger than 1 MiB'
+          : status === 415
+            ? 'Unsupported content type; send application/json'
+            : 'The request could not be read';
+    return problem(status, codeForStatus(status), detail);
+  }
+  if (exception instanceof SyntaxError && (exception as FastifyLikeError).statusCode === 400) {
+    return problem(400, 'malformed_request', 'The body is not valid JSON');
+  }
+  if (isUnavailable(exception) || (exception instanceof QueryFailedError && isUnavailable(exception.driverError))) {
+    return problem(503, 'service_unavailable', 'A backing service is unavailable; try again shortly');
+  }
+  return problem(500, 'internal_error', 'Unexpected error');
+}
+
+function problem(status: number, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}): Problem {
+  return {
+    type: `https://tsunagu.example/problems/${code.replace(/_/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...extra,
+  };
+}
+
+/**
+ * The one place where errors become HTTP responses (api.md, "Errors"). No
+ * stack, SQL or internal name reaches the client; unexpected errors are
+ * logged with the request id so an operator can find them.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const reply = ctx.getResponse<FastifyReply>();
+    const request = ctx.getRequest<FastifyRequest>();
+    const body = toProblem(exception);
+    if (body.status >= 500) {
+      const err = exception as Error;
+      this.logger.error(
+        { err: { name: err?.name, message: err?.message, stack: err?.stack }, reqId: request?.id },
+        'request failed',
+      );
+    }
+    void reply
+      .status(body.status)
+      .header('content-type', 'application/problem+json; charset=utf-8')
+      .send(JSON.stringify(body));
+  }
+}

@@ -1,0 +1,41 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { ALL_QUEUES } from './jobs';
+import { JobQueue } from './job-queue.service';
+
+export function redisConnection(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+  };
+}
+
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        connection: redisConnection(config.REDIS_URL),
+        prefix: `${config.REDIS_PREFIX}:bull`,
+        defaultJobOptions: {
+          attempts: 8,
+          backoff: { type: 'exponential', delay: 2_000 },
+          removeOnComplete: { age: 24 * 3600, count: 5_000 },
+          // Failed jobs stay for inspection in the dashboard (jobs.md, "Retries").
+          removeOnFail: false,
+        },
+      }),
+    }),
+    BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+  ],
+  providers: [JobQueue],
+  exports: [JobQueue, BullModule],
+})
+export class QueueModule {}

@@ -1,0 +1,85 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Job, Worker } from 'bullmq';
+import { AppConfig } from '../config/app-config';
+import { JOB_HANDLER } from './job-handler.decorator';
+import { ALL_QUEUES, JobName } from './jobs';
+import { redisConnection } from './queue.module';
+
+type Handler = (payload: unknown, job: Job) => Promise<unknown>;
+
+/**
+ * Finds every @JobHandler and dispatches each queue's jobs to them. Present
+ * only where the worker runs: in `npm run start:worker`, or inside the API
+ * with WORKER_MODE=embedded.
+ */
+@Injectable()
+export class WorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Worker');
+  private readonly workers: Worker[] = [];
+  private handlers = new Map<string, Handler>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Builds the job → handler table; a job with no handler or two stops the boot. */
+  collectHandlers(): Map<string, Handler> {
+    const found = new Map<string, Handler[]>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const fn = instance[method];
+        if (typeof fn !== 'function') continue;
+        const job = this.reflector.get<JobName | undefined>(JOB_HANDLER, fn);
+        if (!job) continue;
+        found.set(job, [...(found.get(job) ?? []), (fn as Handler).bind(instance)]);
+      }
+    }
+    const problems: string[] = [];
+    for (const job of Object.values(JobName)) {
+      const count = found.get(job)?.length ?? 0;
+      if (count !== 1) problems.push(`job "${job}" has ${count} handlers (needs exactly one)`);
+    }
+    if (problems.length > 0) throw new Error(`Job handlers are not wired correctly: ${problems.join('; ')}`);
+    return new Map([...found].map(([job, handlers]) => [job, handlers[0]]));
+  }
+
+  onApplicationBootstrap(): void {
+    this.handlers = this.collectHandlers();
+    for (const queue of ALL_QUEUES) {
+      const worker = new Worker(queue, (job) => this.dispatch(job), {
+        connection: redisConnection(this.config.REDIS_URL),
+        prefix: `${this.config.REDIS_PREFIX}:bull`,
+        concurrency: 8,
+      });
+      // Errors are retried by BullMQ; log them without the payload.
+      worker.on('failed', (job, err) =>
+        this.logger.warn(
+          { queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
+          'job failed',
+        ),
+      );
+      worker.on('error', (err) => this.logger.error({ queue, err: err.message }, 'worker error'));
+      this.workers.push(worker);
+    }
+    this.logger.log(`worker running on queues: ${ALL_QUEUES.join(', ')}`);
+  }
+
+  private async dispatch(job: Job): Promise<unknown> {
+    const handler = this.handlers.get(job.name);
+    // Unreachable after collectHandlers, unless an old job outlived its type.
+    if (!handler) throw new Error(`no handler for job ${job.name}`);
+    return handler(job.data, job);
+  }
+
+  /** Graceful shutdown (jobs.md): stop taking jobs, let the ones in hand finish. */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}

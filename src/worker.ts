@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ConfigError, loadConfig } from './core/config/app-config';
+
+/**
+ * The worker process (jobs.md, "Processes"): runs the queue handlers, serves
+ * no HTTP. Scale it separately from the API; all share one PostgreSQL and one
+ * Redis.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const app = await NestFactory.createApplicationContext(AppModule.forWorker(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  // SIGTERM: stop taking jobs, finish the ones in hand, then exit.
+  app.enableShutdownHooks();
+  await app.init();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});
