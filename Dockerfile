@@ -1,0 +1,40 @@
+# syntax=docker/dockerfile:1
+# Tsunagu: one image for the API (default command) and the worker
+# (`node dist/src/worker.js`). See README.md, "Docker Compose".
+
+# ---- build: compile TypeScript, then keep only production dependencies ----
+FROM node:20-bookworm-slim AS build
+# argon2 is a native addon: node-gyp needs these when no prebuilt binary fits.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
+# The image ships npm 10, which ignores the allowScripts field of package.json
+# and would run every install script; npm 11 honours it, as on developer machines.
+RUN npm install -g npm@11.19.1 --no-audit --no-fund
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+# Only what the build reads, so node_modules/, .data/ and dist/ of the build
+# context never reach the image.
+COPY nest-cli.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY migrations ./migrations
+COPY scripts ./scripts
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+# ---- runtime ----
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+# Owned by root and read-only to the process: it writes nothing to disk.
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# The node image's unprivileged user (uid 1000).
+USER node
+EXPOSE 3000
+# Liveness only (the process answers); readiness (/health/ready) also needs
+# PostgreSQL and Redis and is checked by the orchestrator. No curl in slim.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["node", "-e", "require('http').get('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1)).setTimeout(4000, () => process.exit(1))"]
+CMD ["node", "dist/src/main.js"]
