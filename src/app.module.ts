@@ -1,5 +1,9 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './core/config/app-config';
+import { DirectoryModule } from './directory/directory.module';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { HealthModule } from './core/health/health.module';
@@ -9,7 +13,7 @@ import { WorkerModule } from './core/queue/worker.module';
 import { RedisModule } from './core/redis/redis.module';
 
 /** The domain modules, shared by the API and the worker. */
-const DOMAIN_MODULES: Type[] = [];
+const DOMAIN_MODULES: Type[] = [AccessModule, AuditModule, AuthModule, DirectoryModule];
 
 @Module({})
 export class AppModule {

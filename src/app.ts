@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { mountQueueDashboard } from './access/queue-dashboard';
 import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
 import { configureApp, createFastifyAdapter } from './core/http/configure-app';
@@ -14,6 +15,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   app.useLogger(app.get(Logger));
   await configureApp(app, config);
+  await mountQueueDashboard(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -65,6 +65,7 @@ export function testConfig(database: TestDatabase, prefix: string, env: Record<s
     LOG_PRETTY: 'false',
     MIGRATIONS_RUN: 'false',
     WORKER_MODE: 'off',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
     ...env,
   });
 }

@@ -100,6 +100,13 @@ export class AppConfig {
   @IsBoolean({ message: 'LOG_PRETTY must be true or false' })
   LOG_PRETTY?: boolean;
 
+  /** Login and token-refresh attempts per client address per minute, across all API processes. */
+  @Transform(toInt)
+  @IsInt({ message: 'LOGIN_RATE_LIMIT_PER_MINUTE must be a whole number' })
+  @Min(1)
+  @Max(100_000)
+  LOGIN_RATE_LIMIT_PER_MINUTE = 20;
+
   /** Run pending migrations at start-up. */
   @Transform(toBoolean)
   @IsBoolean({ message: 'MIGRATIONS_RUN must be true or false' })

@@ -1,5 +1,12 @@
+import { AuditEvent } from '../../audit/audit-event.entity';
+import { RefreshToken } from '../../auth/refresh-token.entity';
+import { District } from '../../directory/district.entity';
+import { DistrictMember, DistrictSupervisor } from '../../directory/district-membership.entity';
+import { Organization } from '../../directory/organization.entity';
+import { User } from '../../directory/user.entity';
+
 /**
  * Every entity, listed once: explicit beats a file glob (it works the same in
  * the build, the CLI and the tests, and a forgotten entity fails loudly).
  */
-export const ENTITIES: Function[] = [];
+export const ENTITIES: Function[] = [User, RefreshToken, District, DistrictMember, DistrictSupervisor, Organization, AuditEvent];

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'unauthenticated'
   | 'forbidden'
+  | 'password_change_required'
   | 'not_found'
   | 'method_not_allowed'
   | 'version_conflict'
@@ -32,6 +33,7 @@ export function statusOf(code: ErrorCode): number {
     case 'unauthenticated':
       return 401;
     case 'forbidden':
+    case 'password_change_required':
       return 403;
     case 'not_found':
       return 404;

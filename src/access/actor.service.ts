@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Role } from './roles';
+import { Actor, buildAbility } from './policy';
+
+interface ActorRow {
+  id: string;
+  username: string;
+  roles: Role[];
+  active: boolean;
+  must_change_password: boolean;
+  token_version: number;
+  member_district_ids: string[];
+  overseen_district_ids: string[];
+}
+
+/**
+ * Loads the caller behind an access token: the user must still be active and
+ * the token's version current (deactivation and password resets bump it), and
+ * scope comes from memberships and supervisions open right now.
+ */
+@Injectable()
+export class ActorService {
+  constructor(private readonly db: DataSource) {}
+
+  async load(
+    userId: string,
+    tokenVersion: number,
+    origin: { ip: string | null; requestId: string | null },
+  ): Promise<Actor | null> {
+    const rows = (await this.db.query(
+      `SELECT u.id, u.username, u.roles, u.active, u.must_change_password, u.token_version,
+         ARRAY(SELECT m.district_id FROM district_members m
+               WHERE m.user_id = u.id AND m.valid_from <= now() AND (m.valid_to IS NULL OR m.valid_to > now())) AS member_district_ids,
+         ARRAY(SELECT s.district_id FROM district_supervisors s
+               WHERE s.user_id = u.id AND s.valid_from <= now() AND (s.valid_to IS NULL OR s.valid_to > now())) AS overseen_district_ids
+       FROM users u WHERE u.id = $1`,
+      [userId],
+    )) as ActorRow[];
+    const row = rows[0];
+    if (!row || !row.active || row.token_version !== tokenVersion) return null;
+    const scope = {
+      userId: row.id,
+      memberDistrictIds: row.member_district_ids,
+      overseenDistrictIds: row.overseen_district_ids,
+    };
+    return {
+      ...scope,
+      username: row.username,
+      roles: row.roles,
+      mustChangePassword: row.must_change_password,
+      ability: buildAbility(row.roles, scope),
+      ip: origin.ip,
+      requestId: origin.requestId,
+    };
+  }
+}

@@ -1,0 +1,159 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { JobHandler } from '../core/queue/job-handler.decorator';
+import { JobName } from '../core/queue/jobs';
+
+const GENESIS = '0'.repeat(64);
+/** pg_advisory_xact_lock key: one sealer at a time, across processes. */
+const SEAL_LOCK = 7_241_001;
+const BATCH = 1_000;
+
+/**
+ * The columns that are sealed, read as text in SQL so the hash covers exactly
+ * what is stored (microseconds, jsonb's canonical form), not a JS rounding.
+ */
+const SEALED_COLUMNS = `
+  id::text AS id,
+  to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at,
+  coalesce(actor_id::text, '') AS actor_id, coalesce(actor_username, '') AS actor_username,
+  action, entity_type, coalesce(entity_id, '') AS entity_id, coalesce(district_id::text, '') AS district_id,
+  coalesce(client_ip, '') AS client_ip, coalesce(request_id, '') AS request_id, summary::text AS summary`;
+
+interface SealedRow {
+  id: string;
+  occurred_at: string;
+  actor_id: string;
+  actor_username: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  district_id: string;
+  client_ip: string;
+  request_id: string;
+  summary: string;
+}
+
+export function entryHash(prevHash: string, seq: string, row: SealedRow): string {
+  const canonical = JSON.stringify([
+    seq,
+    row.id,
+    row.occurred_at,
+    row.actor_id,
+    row.actor_username,
+    row.action,
+    row.entity_type,
+    row.entity_id,
+    row.district_id,
+    row.client_ip,
+    row.request_id,
+    row.summary,
+  ]);
+  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+export interface ChainReport {
+  valid: boolean;
+  sealed: number;
+  unsealed: number;
+  /** The first entry whose link does not hold, and why. */
+  firstBroken: { seq: string; id: string; reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' } | null;
+}
+
+/**
+ * The audit log's hash chain (domain.md, "Audit"). Entries are written
+ * unsealed inside each request's transaction; this seals them in batches a
+ * few seconds later, in order, each storing the previous hash and its own, so
+ * a deleted or altered row breaks the chain at a place verify() names.
+ */
+@Injectable()
+export class AuditChain {
+  private readonly logger = new Logger('AuditChain');
+
+  constructor(private readonly db: DataSource) {}
+
+  @JobHandler(JobName.AuditSeal)
+  async sealPending(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sealed = await this.sealBatch();
+      total += sealed;
+      if (sealed < BATCH) break;
+    }
+    if (total > 0) this.logger.debug(`sealed ${total} audit entries`);
+    return total;
+  }
+
+  private sealBatch(): Promise<number> {
+    return this.db.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK]);
+      const [last] = (await m.query(
+        'SELECT seq::text AS seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1',
+      )) as { seq: string; hash: string }[];
+      const rows = (await m.query(
+        `SELECT ${SEALED_COLUMNS} FROM audit_events WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}`,
+      )) as SealedRow[];
+      if (rows.length === 0) return 0;
+      let seq = BigInt(last?.seq ?? 0);
+      let prev = last?.hash ?? GENESIS;
+      const ids: string[] = [];
+      const seqs: string[] = [];
+      const prevs: string[] = [];
+      const hashes: string[] = [];
+      for (const row of rows) {
+        seq += 1n;
+        const hash = entryHash(prev, seq.toString(), row);
+        ids.push(row.id);
+        seqs.push(seq.toString());
+        prevs.push(prev);
+        hashes.push(hash);
+        prev = hash;
+      }
+      await m.query(
+        `UPDATE audit_events a SET seq = s.seq, prev_hash = s.prev_hash, hash = s.hash, sealed_at = now()
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS s(id, seq, prev_hash, hash)
+         WHERE a.id = s.id`,
+        [ids, seqs, prevs, hashes],
+      );
+      return rows.length;
+    });
+  }
+
+  /** Walks the sealed chain from the start and names the first broken link. */
+  async verify(): Promise<ChainReport> {
+    let expectedSeq = 1n;
+    let prev = GENESIS;
+    let sealed = 0;
+    for (;;) {
+      const rows = (await this.db.query(
+        `SELECT seq::text AS seq, prev_hash, hash, ${SEALED_COLUMNS}
+         FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT ${BATCH}`,
+        [expectedSeq.toString()],
+      )) as (SealedRow & { seq: string; prev_hash: string; hash: string })[];
+      for (const row of rows) {
+        const broken = (reason: NonNullable<ChainReport['firstBroken']>['reason']) => ({
+          seq: row.seq,
+          id: row.id,
+          reason,
+        });
+        let firstBroken: ChainReport['firstBroken'] = null;
+        if (BigInt(row.seq) !== expectedSeq) firstBroken = broken('sequence_gap');
+        else if (row.prev_hash !== prev) firstBroken = broken('prev_hash_mismatch');
+        else if (entryHash(prev, row.seq, row) !== row.hash) firstBroken = broken('hash_mismatch');
+        if (firstBroken) return { valid: false, sealed, unsealed: await this.unsealedCount(), firstBroken };
+        sealed += 1;
+        prev = row.hash;
+        expectedSeq += 1n;
+      }
+      if (rows.length < BATCH) break;
+    }
+    return { valid: true, sealed, unsealed: await this.unsealedCount(), firstBroken: null };
+  }
+
+  private async unsealedCount(): Promise<number> {
+    const [{ n }] = (await this.db.query('SELECT count(*)::int AS n FROM audit_events WHERE seq IS NULL')) as {
+      n: number;
+    }[];
+    return n;
+  }
+}

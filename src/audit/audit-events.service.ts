@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Actor, scopeWhere } from '../access/policy';
+import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
+import { AuditEvent } from './audit-event.entity';
+import { ListAuditEventsQuery } from './dto/audit.dto';
+
+export type AuditEventView = Omit<AuditEvent, 'prevHash' | 'hash' | 'seq' | 'sealedAt'> & { sealed: boolean };
+
+/** Reading the audit log: admins all entries, supervisors those about their districts' cases. */
+@Injectable()
+export class AuditEventsService {
+  constructor(private readonly db: DataSource) {}
+
+  async list(actor: Actor, query: ListAuditEventsQuery): Promise<Page<AuditEventView>> {
+    const limit = limitOf(query);
+    const after = decodeCursor(query.cursor, 1);
+    const qb = this.db
+      .getRepository(AuditEvent)
+      .createQueryBuilder('a')
+      .where(scopeWhere(actor, 'audit.read', { districtId: { sql: 'a.district_id' } }))
+      .orderBy('a.id', 'DESC');
+    if (query.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: query.entityType });
+    if (query.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: query.entityId });
+    if (query.actorId) qb.andWhere('a.actor_id = :actorId', { actorId: query.actorId });
+    if (query.from) qb.andWhere('a.occurred_at >= :from', { from: query.from });
+    if (query.to) qb.andWhere('a.occurred_at < :to', { to: query.to });
+    if (after) qb.andWhere('a.id < :after', { after: after[0] });
+    const rows = await qb.take(limit + 1).getMany();
+    return toPage(
+      rows,
+      limit,
+      (a) => [a.id],
+      ({ prevHash: _p, hash: _h, seq, sealedAt: _s, ...rest }) => ({ ...rest, sealed: seq !== null }),
+    );
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { DomainError } from '../core/errors/domain-error';
+import { RefreshToken } from './refresh-token.entity';
+
+export const ACCESS_TOKEN_SECONDS = 15 * 60;
+export const REFRESH_TOKEN_DAYS = 30;
+
+export interface AccessTokenPayload {
+  sub: string;
+  /** The user's token version when issued; a bump makes the token useless. */
+  tv: number;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/**
+ * Short-lived access tokens (JWT, 15 min) and rotating refresh tokens
+ * (30 days, stored hashed, one use). Refresh tokens read `<id>.<secret>`.
+ */
+@Injectable()
+export class TokenService {
+  constructor(private readonly jwt: JwtService) {}
+
+  async issue(m: EntityManager, user: { id: string; tokenVersion: number }, familyId: string = randomUUID()): Promise<TokenPair> {
+    const secret = randomBytes(32).toString('base64url');
+    const row = await m.getRepository(RefreshToken).save({
+      userId: user.id,
+      familyId,
+      tokenHash: sha256(secret),
+      expiresAt: new Date(Date.now() + REFRESH_TOKEN_DAYS * 24 * 3600 * 1000),
+    });
+    const payload: AccessTokenPayload = { sub: user.id, tv: user.tokenVersion };
+    return {
+      accessToken: await this.jwt.signAsync(payload, { expiresIn: ACCESS_TOKEN_SECONDS }),
+      refreshToken: `${row.id}.${secret}`,
+      expiresIn: ACCESS_TOKEN_SECONDS,
+    };
+  }
+
+  /**
+   * Finds the stored row of a presented refresh token and locks it. Unknown
+   * or malformed tokens, and wrong secrets, are all simply "invalid".
+   */
+  async find(m: EntityManager, token: string): Promise<RefreshToken> {
+    const [id, secret] = token.split('.', 2);
+    const invalid = new DomainError('unauthenticated', 'The refresh token is invalid or expired');
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id ?? '') || !secret) throw invalid;
+    const row = await m
+      .getRepository(RefreshToken)
+      .createQueryBuilder('t')
+      .setLock('pessimistic_write')
+      .where('t.id = :id', { id })
+      .getOne();
+    if (!row) throw invalid;
+    const given = Buffer.from(sha256(secret));
+    if (given.length !== row.tokenHash.length || !timingSafeEqual(given, Buffer.from(row.tokenHash))) throw invalid;
+    return row;
+  }
+
+  async revokeFamily(m: EntityManager, familyId: string): Promise<void> {
+    await m.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [
+      familyId,
+    ]);
+  }
+
+  async revokeAllOf(m: EntityManager, userId: string): Promise<void> {
+    await m.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+  }
+}

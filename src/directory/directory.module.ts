@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CodeListsController } from './code-lists.controller';
+import { DistrictsController } from './districts.controller';
+import { DistrictsService } from './districts.service';
+import { OrganizationsController } from './organizations.controller';
+import { OrganizationsService } from './organizations.service';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+
+@Module({
+  controllers: [UsersController, DistrictsController, OrganizationsController, CodeListsController],
+  providers: [UsersService, DistrictsService, OrganizationsService],
+  exports: [UsersService, DistrictsService],
+})
+export class DirectoryModule {}
