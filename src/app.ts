@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -7,9 +8,14 @@ import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
 import { configureApp, createFastifyAdapter } from './core/http/configure-app';
 
-/** Builds the API application; main.ts listens on it, tests inject into it. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forApi(config), createFastifyAdapter(), {
+/**
+ * Builds the API application; main.ts listens on it, tests inject into it
+ * (`extraModules` lets a test mount a probe controller beside the real ones).
+ */
+export async function createApp(config: AppConfig, extraModules: Type[] = []): Promise<NestFastifyApplication> {
+  const root = AppModule.forApi(config);
+  root.imports = [...(root.imports ?? []), ...extraModules];
+  const app = await NestFactory.create<NestFastifyApplication>(root, createFastifyAdapter(), {
     bufferLogs: true,
     abortOnError: false,
   });

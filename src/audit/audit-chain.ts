@@ -88,10 +88,10 @@ export class AuditChain {
     return this.db.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK]);
       const [last] = (await m.query(
-        'SELECT seq::text AS seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1',
+        'SELECT a.seq::text AS seq, a.hash FROM audit_events a WHERE a.seq IS NOT NULL ORDER BY a.seq DESC LIMIT 1',
       )) as { seq: string; hash: string }[];
       const rows = (await m.query(
-        `SELECT ${SEALED_COLUMNS} FROM audit_events WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}`,
+        `SELECT ${SEALED_COLUMNS} FROM audit_events WHERE seq IS NULL ORDER BY audit_events.id LIMIT ${BATCH}`,
       )) as SealedRow[];
       if (rows.length === 0) return 0;
       let seq = BigInt(last?.seq ?? 0);
@@ -126,8 +126,9 @@ export class AuditChain {
     let sealed = 0;
     for (;;) {
       const rows = (await this.db.query(
-        `SELECT seq::text AS seq, prev_hash, hash, ${SEALED_COLUMNS}
-         FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT ${BATCH}`,
+        // Order by the bigint column, not the text alias (which sorts '10' before '9').
+        `SELECT audit_events.seq::text AS seq, prev_hash, hash, ${SEALED_COLUMNS}
+         FROM audit_events WHERE audit_events.seq >= $1 ORDER BY audit_events.seq LIMIT ${BATCH}`,
         [expectedSeq.toString()],
       )) as (SealedRow & { seq: string; prev_hash: string; hash: string })[];
       for (const row of rows) {

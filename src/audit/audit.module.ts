@@ -1,4 +1,4 @@
-import { Global, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Global, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { JobQueue } from '../core/queue/job-queue.service';
 import { JobName } from '../core/queue/jobs';
 import { AuditChain } from './audit-chain';
@@ -18,8 +18,16 @@ export const AUDIT_SEAL_EVERY_MS = 3_000;
 export class AuditModule implements OnApplicationBootstrap {
   constructor(private readonly jobs: JobQueue) {}
 
-  /** The sealing job runs on a BullMQ job scheduler; upserting it is idempotent across processes. */
-  async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.every(JobName.AuditSeal, AUDIT_SEAL_EVERY_MS, {});
+  private readonly logger = new Logger('AuditModule');
+
+  /**
+   * The sealing job runs on a BullMQ job scheduler; upserting it is idempotent
+   * across processes. Not awaited: with Redis down at boot the API still
+   * starts (and reports not ready), and the schedule lands once Redis is back.
+   */
+  onApplicationBootstrap(): void {
+    this.jobs
+      .every(JobName.AuditSeal, AUDIT_SEAL_EVERY_MS, {})
+      .catch((error: Error) => this.logger.error(`could not schedule audit sealing: ${error.message}`));
   }
 }

@@ -45,11 +45,7 @@ export type AuditWho = RequestOrigin & { userId?: string | null; username?: stri
  */
 @Injectable()
 export class AuditLog {
-  async record(
-    manager: EntityManager,
-    who: AuditWho,
-    entry: AuditEntry,
-  ): Promise<void> {
+  async record(manager: EntityManager, who: AuditWho, entry: AuditEntry): Promise<void> {
     await manager.query(
       `INSERT INTO audit_events (actor_id, actor_username, action, entity_type, entity_id, district_id, client_ip, request_id, summary)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -68,11 +64,7 @@ export class AuditLog {
   }
 
   /** Several entries at once (a list read audits every case it returned). */
-  async recordMany(
-    manager: EntityManager,
-    who: AuditWho,
-    entries: AuditEntry[],
-  ): Promise<void> {
+  async recordMany(manager: EntityManager, who: AuditWho, entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const values: unknown[] = [];
     const rows = entries.map((entry, i) => {

@@ -54,12 +54,19 @@ interface FastifyLikeError {
   statusCode?: number;
 }
 
-/** PostgreSQL or Redis out of reach: the request fails cleanly with 503. */
+/**
+ * PostgreSQL or Redis out of reach: the request fails cleanly with 503 and
+ * the pools reconnect by themselves (quality.md, "Reliability"). PostgreSQL
+ * codes: class 08 (connection exception), 57P0x (shutdown, cannot connect
+ * now), 53300 (too many connections).
+ */
 function isUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string; name?: string };
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300'].includes(e.code ?? '')) return true;
-  return /Connection terminated|connect ECONNREFUSED|Connection is closed|timeout exceeded when trying to connect/i.test(
-    e.message ?? '',
+  const e = error as { code?: string; message?: string } | undefined;
+  const code = e?.code ?? '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '53300'].includes(code)) return true;
+  if (/^08...$/.test(code) || /^57P0\d$/.test(code)) return true;
+  return /Connection terminated|ECONNREFUSED|Connection is closed|timeout exceeded when trying to connect|not currently accepting connections|Stream isn't writeable/i.test(
+    e?.message ?? '',
   );
 }
 
