@@ -16,7 +16,12 @@ export interface TestUser {
   refreshToken: string;
 }
 
-type InjectOptions = { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; payload?: unknown; headers?: Record<string, string> };
+type InjectOptions = {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  url: string;
+  payload?: unknown;
+  headers?: Record<string, string>;
+};
 
 /** A request as `user` (or anonymous). */
 export function call(t: TestApp, user: TestUser | null, options: InjectOptions): Promise<LightMyRequestResponse> {
@@ -67,7 +72,11 @@ export async function createDistrict(t: TestApp, code: string, areas: string[] =
 }
 
 export async function addMember(t: TestApp, districtId: string, userId: string, role: 'member' | 'lead' = 'member') {
-  await t.db.query(`INSERT INTO district_members (district_id, user_id, role) VALUES ($1, $2, $3)`, [districtId, userId, role]);
+  await t.db.query(`INSERT INTO district_members (district_id, user_id, role) VALUES ($1, $2, $3)`, [
+    districtId,
+    userId,
+    role,
+  ]);
 }
 
 export async function addSupervisor(t: TestApp, districtId: string, userId: string) {

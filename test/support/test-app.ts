@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
 import { AppConfig, loadConfig } from '../../src/core/config/app-config';
-import { TEMPLATE_DATABASE, TEST_DATABASE_URL, TEST_REDIS_URL, databaseUrl } from './env';
+import { databaseUrl, TEST_DATABASE_URL, TEST_REDIS_URL, templateDatabase, testDatabasePrefix } from './env';
 
 export interface TestDatabase {
   name: string;
@@ -16,11 +16,11 @@ export interface TestDatabase {
 
 /** A database of this test file's own, cloned from the migrated template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `tsunagu_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `${testDatabasePrefix()}${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`);
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDatabase()}"`);
   } finally {
     await admin.end();
   }
