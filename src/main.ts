@@ -1,7 +1,12 @@
 import 'reflect-metadata';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
 import { createApp } from './app';
+import { AuditLog } from './audit/audit.service';
 import { ConfigError, loadConfig } from './core/config/app-config';
-import { LocalSetupError, prepareLocalEnvironment } from './core/local/local-environment';
+import { LocalEnvironment, LocalSetupError, prepareLocalEnvironment } from './core/local/local-environment';
+import { DEMO_LOGIN_HINT, loadDemoData } from './demo/demo-data';
+import { UsersService } from './directory/users.service';
 
 /**
  * The API process. On a developer's machine with nothing configured it
@@ -11,6 +16,7 @@ async function main(): Promise<void> {
   const local = await prepareLocalEnvironment(process.env);
   const config = loadConfig(process.env);
   const app = await createApp(config);
+  const demoLines = config.DEMO_DATA ? await demoData(app, local) : [];
   await app.listen({ port: config.PORT, host: config.HOST });
 
   const base = `http://localhost:${config.PORT}`;
@@ -23,12 +29,20 @@ async function main(): Promise<void> {
     `  Health         ${base}/health/ready`,
     ...local.notes.map((note) => `  Local          ${note}`),
   ];
-  if (local.local && config.DEMO_DATA) lines.push(...demoLoginLines());
+  lines.push(...demoLines);
   console.log(lines.join('\n') + '\n');
 }
 
-function demoLoginLines(): string[] {
-  return [];
+/**
+ * DEMO_DATA: load the demo districts, organizations and users (idempotent)
+ * before the API listens. The shared demo password is printed only on a
+ * local start, never in a deployment's logs.
+ */
+async function demoData(app: NestFastifyApplication, local: LocalEnvironment): Promise<string[]> {
+  const { created } = await loadDemoData(app.get(DataSource), app.get(UsersService), app.get(AuditLog));
+  const status = `  Demo data      ${created ? 'loaded' : 'already present'}`;
+  if (local.local) return [status, ...DEMO_LOGIN_HINT];
+  return [`${status} (DEMO_DATA=true: the demo accounts share a published password; never use them for real data)`];
 }
 
 main().catch((error: unknown) => {

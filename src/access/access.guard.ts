@@ -27,7 +27,10 @@ export class AccessGuard extends AuthGuard('jwt') {
     const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(REQUIRES, targets);
     if (!access) throw DomainError.forbidden('This route declares no access rule');
     if (actor.mustChangePassword && !this.reflector.getAllAndOverride<boolean>(DURING_PASSWORD_CHANGE, targets)) {
-      throw new DomainError('password_change_required', 'Change the initial password first (POST /api/v1/auth/password)');
+      throw new DomainError(
+        'password_change_required',
+        'Change the initial password first (POST /api/v1/auth/password)',
+      );
     }
     if ('anyUser' in access) return true;
     if (!access.permissions.some((p) => roleAllows(actor, p))) throw DomainError.forbidden();

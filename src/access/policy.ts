@@ -93,7 +93,9 @@ export function scopeWhere(actor: Pick<Actor, 'ability'>, permission: Permission
         if (value === null) return `${column.sql} IS NULL`;
         return column.array ? `${param(value)} = ANY(${column.sql})` : `${column.sql} = ${param(value)}`;
       case 'ne':
-        return column.array ? `NOT (${param(value)} = ANY(${column.sql}))` : `${column.sql} IS DISTINCT FROM ${param(value)}`;
+        return column.array
+          ? `NOT (${param(value)} = ANY(${column.sql}))`
+          : `${column.sql} IS DISTINCT FROM ${param(value)}`;
       case 'in': {
         const list = value as unknown[];
         if (list.length === 0) return 'FALSE';

@@ -41,12 +41,21 @@ export class AuthService {
         .getOne();
       if (!user) {
         await verifyPassword(await dummyPasswordHash(), password);
-        await this.audit.record(m, origin, { action: 'login_failed', entityType: 'user', summary: { reason: 'unknown_user' } });
+        await this.audit.record(m, origin, {
+          action: 'login_failed',
+          entityType: 'user',
+          summary: { reason: 'unknown_user' },
+        });
         return { ok: false, error: new DomainError('unauthenticated', WRONG_CREDENTIALS) };
       }
       const who = { ...origin, userId: user.id, username: user.username };
       if (user.lockedUntil && user.lockedUntil > new Date()) {
-        await this.audit.record(m, who, { action: 'login_failed', entityType: 'user', entityId: user.id, summary: { reason: 'locked' } });
+        await this.audit.record(m, who, {
+          action: 'login_failed',
+          entityType: 'user',
+          entityId: user.id,
+          summary: { reason: 'locked' },
+        });
         return { ok: false, error: lockedError(user.lockedUntil) };
       }
       const passwordOk = await verifyPassword(user.passwordHash, password);
@@ -105,12 +114,16 @@ export class AuthService {
       const user = await m.getRepository(User).findOneBy({ id: row.userId });
       if (row.usedAt && !row.revokedAt) {
         await this.tokens.revokeFamily(m, row.familyId);
-        await this.audit.record(m, { ...origin, userId: row.userId, username: user?.username ?? null }, {
-          action: 'token_reuse',
-          entityType: 'user',
-          entityId: row.userId,
-          summary: { family: row.familyId },
-        });
+        await this.audit.record(
+          m,
+          { ...origin, userId: row.userId, username: user?.username ?? null },
+          {
+            action: 'token_reuse',
+            entityType: 'user',
+            entityId: row.userId,
+            summary: { family: row.familyId },
+          },
+        );
         return { ok: false };
       }
       if (row.usedAt || row.revokedAt || row.expiresAt <= new Date() || !user?.active) return { ok: false };

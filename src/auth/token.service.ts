@@ -30,7 +30,11 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export class TokenService {
   constructor(private readonly jwt: JwtService) {}
 
-  async issue(m: EntityManager, user: { id: string; tokenVersion: number }, familyId: string = randomUUID()): Promise<TokenPair> {
+  async issue(
+    m: EntityManager,
+    user: { id: string; tokenVersion: number },
+    familyId: string = randomUUID(),
+  ): Promise<TokenPair> {
     const secret = randomBytes(32).toString('base64url');
     const row = await m.getRepository(RefreshToken).save({
       userId: user.id,

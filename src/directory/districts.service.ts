@@ -28,7 +28,13 @@ export interface MembershipView {
   validTo: Date | null;
 }
 
-const view = (d: District): DistrictView => ({ id: d.id, code: d.code, name: d.name, areas: d.areas, version: d.version });
+const view = (d: District): DistrictView => ({
+  id: d.id,
+  code: d.code,
+  name: d.name,
+  areas: d.areas,
+  version: d.version,
+});
 const UNIQUE_VIOLATION = '23505';
 
 /**
@@ -82,7 +88,12 @@ export class DistrictsService {
       if (dto.name !== undefined) district.name = dto.name;
       if (dto.areas !== undefined) district.areas = dto.areas;
       const saved = await m.getRepository(District).save(district);
-      await this.audit.record(m, actor, { action: 'update', entityType: 'district', entityId: id, summary: { fields } });
+      await this.audit.record(m, actor, {
+        action: 'update',
+        entityType: 'district',
+        entityId: id,
+        summary: { fields },
+      });
       return view(saved);
     });
   }
@@ -97,7 +108,8 @@ export class DistrictsService {
     let best: { district: District; length: number } | null = null;
     for (const district of await this.db.getRepository(District).find({ order: { code: 'ASC' } })) {
       for (const area of district.areas) {
-        if (matchesArea(normalized, area) && (!best || area.length > best.length)) best = { district, length: area.length };
+        if (matchesArea(normalized, area) && (!best || area.length > best.length))
+          best = { district, length: area.length };
       }
     }
     if (!best) throw DomainError.notFound('District for that address');
@@ -142,7 +154,8 @@ export class DistrictsService {
         throw DomainError.validation([{ field: 'userId', message: 'district members must have the counselor role' }]);
       }
       const open = await this.openMembership(m, districtId, userId);
-      if (open?.role === role) throw new DomainError('conflict', 'The user is already a member of this district in that role');
+      if (open?.role === role)
+        throw new DomainError('conflict', 'The user is already a member of this district in that role');
       if (open) await this.endRow(m, 'district_members', open.id);
       if (role === 'lead') {
         const lead = (await m.query(
@@ -151,7 +164,9 @@ export class DistrictsService {
         )) as { id: string; user_id: string }[];
         for (const previous of lead) {
           await this.endRow(m, 'district_members', previous.id);
-          await m.getRepository(DistrictMember).insert({ districtId, userId: previous.user_id, role: 'member', validFrom: new Date() });
+          await m
+            .getRepository(DistrictMember)
+            .insert({ districtId, userId: previous.user_id, role: 'member', validFrom: new Date() });
         }
       }
       const row = await m.getRepository(DistrictMember).save({ districtId, userId, role, validFrom: new Date() });
@@ -187,7 +202,9 @@ export class DistrictsService {
       await this.find(m, districtId, true);
       const user = await this.activeUser(m, userId);
       if (!user.roles.includes('supervisor')) {
-        throw DomainError.validation([{ field: 'userId', message: 'only users with the supervisor role can oversee a district' }]);
+        throw DomainError.validation([
+          { field: 'userId', message: 'only users with the supervisor role can oversee a district' },
+        ]);
       }
       try {
         const row = await m.getRepository(DistrictSupervisor).save({ districtId, userId, validFrom: new Date() });
@@ -232,7 +249,8 @@ export class DistrictsService {
    * their own scope).
    */
   private mayManageMemberships(actor: Actor, districtId: string, userId: string): void {
-    if (!allows(actor, 'membership.manage', { districtId })) throw DomainError.forbidden('You do not oversee this district');
+    if (!allows(actor, 'membership.manage', { districtId }))
+      throw DomainError.forbidden('You do not oversee this district');
     if (actor.userId === userId) throw DomainError.forbidden('You cannot change your own scope');
   }
 
@@ -250,7 +268,8 @@ export class DistrictsService {
 
   private async activeUser(m: EntityManager, id: string): Promise<User> {
     const user = await m.getRepository(User).findOneBy({ id });
-    if (!user || !user.active) throw DomainError.validation([{ field: 'userId', message: 'no active user with that id' }]);
+    if (!user || !user.active)
+      throw DomainError.validation([{ field: 'userId', message: 'no active user with that id' }]);
     return user;
   }
 

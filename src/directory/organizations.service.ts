@@ -41,7 +41,9 @@ export class OrganizationsService {
   async create(actor: Actor, dto: CreateOrganizationDto): Promise<OrganizationView> {
     return this.db.transaction(async (m) => {
       const saved = await this.unique(() =>
-        m.getRepository(Organization).save(m.getRepository(Organization).create({ ...dto, contact: dto.contact ?? {}, active: true })),
+        m
+          .getRepository(Organization)
+          .save(m.getRepository(Organization).create({ ...dto, contact: dto.contact ?? {}, active: true })),
       );
       await this.audit.record(m, actor, {
         action: 'create',

@@ -1,3 +1,4 @@
+import { createApp } from '../../src/app';
 import { call, createUser, createWorld, login, PASSWORD, World } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -35,7 +36,12 @@ describe('authentication (access.md, "Authentication")', () => {
   });
 
   it('refuses malformed login bodies with 400 without counting them as attempts', async () => {
-    for (const payload of [{ username: 'staff1' }, { username: 'staff1', password: PASSWORD, extra: 1 }, [], { username: 5, password: 'x' }]) {
+    for (const payload of [
+      { username: 'staff1' },
+      { username: 'staff1', password: PASSWORD, extra: 1 },
+      [],
+      { username: 5, password: 'x' },
+    ]) {
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload });
       expect(res.statusCode).toBe(400);
       expect(res.json().code).toBe('validation_failed');
@@ -49,8 +55,14 @@ describe('authentication (access.md, "Authentication")', () => {
     const bad = await call(t, { ...w.staff, token: 'garbage' }, { method: 'GET', url: '/api/v1/auth/me' });
     expect(bad.statusCode).toBe(401);
     const [h, p] = w.staff.token.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: w.admin.id })).toString('base64url');
-    const tampered = await call(t, { ...w.staff, token: `${h}.${forged}.${w.staff.token.split('.')[2]}` }, { method: 'GET', url: '/api/v1/auth/me' });
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: w.admin.id }),
+    ).toString('base64url');
+    const tampered = await call(
+      t,
+      { ...w.staff, token: `${h}.${forged}.${w.staff.token.split('.')[2]}` },
+      { method: 'GET', url: '/api/v1/auth/me' },
+    );
     expect(tampered.statusCode).toBe(401);
   });
 
@@ -72,7 +84,9 @@ describe('authentication (access.md, "Authentication")', () => {
     expect(reuse.statusCode).toBe(401);
     // ...and the legitimate newest token of the family is dead too.
     expect((await refresh(second.refreshToken)).statusCode).toBe(401);
-    const events = await t.db.query(`SELECT action FROM audit_events WHERE action = 'token_reuse' AND entity_id = $1`, [w.leadA.id]);
+    const events = await t.db.query(`SELECT action FROM audit_events WHERE action = 'token_reuse' AND entity_id = $1`, [
+      w.leadA.id,
+    ]);
     expect(events).toHaveLength(1);
   });
 
@@ -86,7 +100,11 @@ describe('authentication (access.md, "Authentication")', () => {
   it('logout revokes the refresh token family', async () => {
     const session = (await login(t, 'counselor_b')).json();
     const user = { ...w.counselorB, token: session.accessToken };
-    const out = await call(t, user, { method: 'POST', url: '/api/v1/auth/logout', payload: { refreshToken: session.refreshToken } });
+    const out = await call(t, user, {
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      payload: { refreshToken: session.refreshToken },
+    });
     expect(out.statusCode).toBe(204);
     expect((await refresh(session.refreshToken)).statusCode).toBe(401);
   });
@@ -107,7 +125,9 @@ describe('authentication (access.md, "Authentication")', () => {
   it('counts failures only within a 15-minute window', async () => {
     const user = await createUser(t, 'slow_typo', ['counselor']);
     for (let i = 0; i < 4; i += 1) await login(t, 'slow_typo', 'wrong-password-x');
-    await t.db.query(`UPDATE users SET failed_login_window_start = now() - interval '16 minutes' WHERE id = $1`, [user.id]);
+    await t.db.query(`UPDATE users SET failed_login_window_start = now() - interval '16 minutes' WHERE id = $1`, [
+      user.id,
+    ]);
     for (let i = 0; i < 2; i += 1) await login(t, 'slow_typo', 'wrong-password-x');
     expect((await login(t, 'slow_typo')).statusCode).toBe(200);
   });
@@ -136,18 +156,32 @@ describe('authentication (access.md, "Authentication")', () => {
     const blocked = await call(t, user, { method: 'GET', url: '/api/v1/districts' });
     expect(blocked.statusCode).toBe(403);
     expect(blocked.json().code).toBe('password_change_required');
-    const short = await call(t, user, { method: 'POST', url: '/api/v1/auth/password', payload: { currentPassword: oneTimePassword, newPassword: 'short' } });
+    const short = await call(t, user, {
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { currentPassword: oneTimePassword, newPassword: 'short' },
+    });
     expect(short.statusCode).toBe(400);
-    const wrong = await call(t, user, { method: 'POST', url: '/api/v1/auth/password', payload: { currentPassword: 'nope-nope-nope', newPassword: 'a-brand-new-password' } });
+    const wrong = await call(t, user, {
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { currentPassword: 'nope-nope-nope', newPassword: 'a-brand-new-password' },
+    });
     expect(wrong.statusCode).toBe(400);
-    const changed = await call(t, user, { method: 'POST', url: '/api/v1/auth/password', payload: { currentPassword: oneTimePassword, newPassword: 'a-brand-new-password' } });
+    const changed = await call(t, user, {
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { currentPassword: oneTimePassword, newPassword: 'a-brand-new-password' },
+    });
     expect(changed.statusCode).toBe(204);
     expect((await call(t, user, { method: 'GET', url: '/api/v1/districts' })).statusCode).toBe(200);
     expect((await login(t, 'forgetful', 'a-brand-new-password')).statusCode).toBe(200);
   });
 
   it('audits logins and failed logins without personal data', async () => {
-    const rows = await t.db.query(`SELECT action, actor_id, summary, client_ip, request_id FROM audit_events WHERE action IN ('login', 'login_failed')`);
+    const rows = await t.db.query(
+      `SELECT action, actor_id, summary, client_ip, request_id FROM audit_events WHERE action IN ('login', 'login_failed')`,
+    );
     expect(rows.some((r: { action: string }) => r.action === 'login')).toBe(true);
     const unknown = rows.find((r: { summary: { reason?: string } }) => r.summary.reason === 'unknown_user');
     expect(unknown).toMatchObject({ actor_id: null, client_ip: expect.any(String), request_id: expect.any(String) });
@@ -165,14 +199,18 @@ describe('login rate limit (Redis-backed, shared by every API process)', () => {
 
   it('answers 429 once a client passes the limit, counted across two API processes', async () => {
     t = await startTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '4' });
-    const { createApp } = await import('../../src/app');
-    second = await createApp(t.config);
+    const other = await createApp(t.config);
+    second = other;
     const attempt = (app: TestApp['app']) =>
-      app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'x_user', password: 'whatever-whatever' } });
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'x_user', password: 'whatever-whatever' },
+      });
     const statuses = [];
-    for (const app of [t.app, second, t.app, second, t.app]) statuses.push((await attempt(app)).statusCode);
+    for (const app of [t.app, other, t.app, other, t.app]) statuses.push((await attempt(app)).statusCode);
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
-    const limited = await attempt(second);
+    const limited = await attempt(other);
     expect(limited.json()).toMatchObject({ code: 'rate_limited', status: 429 });
   });
 });

@@ -9,4 +9,12 @@ import { User } from '../../directory/user.entity';
  * Every entity, listed once: explicit beats a file glob (it works the same in
  * the build, the CLI and the tests, and a forgotten entity fails loudly).
  */
-export const ENTITIES: Function[] = [User, RefreshToken, District, DistrictMember, DistrictSupervisor, Organization, AuditEvent];
+export const ENTITIES: Function[] = [
+  User,
+  RefreshToken,
+  District,
+  DistrictMember,
+  DistrictSupervisor,
+  Organization,
+  AuditEvent,
+];

@@ -4,7 +4,6 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
-  IsBoolean,
   IsEmail,
   IsIn,
   IsInt,
@@ -86,4 +85,3 @@ export class ListUsersQuery extends ListQuery {
   @IsIn(['true', 'false'])
   active?: 'true' | 'false';
 }
-
