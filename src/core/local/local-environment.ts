@@ -38,7 +38,7 @@ export async function prepareLocalEnvironment(env: NodeJS.ProcessEnv): Promise<L
   }
   if (!env.JWT_SECRET) {
     env.JWT_SECRET = localSecret('jwt-secret');
-    notes.push(`JWT secret generated in ${join(DATA_DIR, 'jwt-secret')}`);
+    notes.push(`JWT secret kept in ${join(DATA_DIR, 'jwt-secret')}`);
     local = true;
   }
   if (local && env.DEMO_DATA === undefined) env.DEMO_DATA = 'true';
