@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CasesModule } from './cases/cases.module';
 import { AppConfig } from './core/config/app-config';
 import { DirectoryModule } from './directory/directory.module';
 import { ConfigModule } from './core/config/config.module';
@@ -13,7 +14,7 @@ import { WorkerModule } from './core/queue/worker.module';
 import { RedisModule } from './core/redis/redis.module';
 
 /** The domain modules, shared by the API and the worker. */
-const DOMAIN_MODULES: Type[] = [AccessModule, AuditModule, AuthModule, DirectoryModule];
+const DOMAIN_MODULES: Type[] = [AccessModule, AuditModule, AuthModule, DirectoryModule, CasesModule];
 
 @Module({})
 export class AppModule {

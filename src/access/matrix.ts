@@ -33,6 +33,12 @@ const inOwnDistrictsOpen = (s: Scope, path = '') => ({
   [`${path}confidential`]: false,
 });
 const overseen = (s: Scope, path = '') => ({ [`${path}districtId`]: { $in: s.overseenDistrictIds } });
+/**
+ * A case whose district is not yet decided (an intake whose address matched
+ * no district) waits for the intake meeting: every supervisor sees it and
+ * may place it (domain.md: the district is confirmed by a supervisor).
+ */
+const unplaced = (path = '') => ({ [`${path}districtId`]: null });
 
 /**
  * The permission matrix of access.md, row by row: the single truth that the
@@ -46,18 +52,18 @@ export const MATRIX = {
   // read a case and its consultations
   'case.read': {
     counselor: (s) => [assigned(s), inOwnDistrictsOpen(s)],
-    supervisor: (s) => [overseen(s)],
+    supervisor: (s) => [overseen(s), unplaced()],
   },
   // staff: case header only (number, status, district, initials) for cases with a referral
   'case.read_header': {
     counselor: (s) => [assigned(s), inOwnDistrictsOpen(s)],
-    supervisor: (s) => [overseen(s)],
+    supervisor: (s) => [overseen(s), unplaced()],
     staff: () => [{ hasReferral: true }],
   },
   // edit a case's details, add consultations
-  'case.edit': { counselor: (s) => [assigned(s)], supervisor: (s) => [overseen(s)] },
+  'case.edit': { counselor: (s) => [assigned(s)], supervisor: (s) => [overseen(s), unplaced()] },
   // accept or reject an intake; assign district and counselors
-  'case.triage': { supervisor: (s) => [overseen(s)] },
+  'case.triage': { supervisor: (s) => [overseen(s), unplaced()] },
   // move between assessment, active, monitoring; request closure
   'case.progress': { counselor: (s) => [assigned(s)], supervisor: (s) => [overseen(s)] },
   // approve or reject closure; reopen; set `confidential`
@@ -74,13 +80,13 @@ export const MATRIX = {
   // move a referral along its states, record responses
   'referral.transition': {
     counselor: (s) => [assigned(s, 'case.')],
-    supervisor: (s) => [overseen(s, 'case.')],
+    supervisor: (s) => [overseen(s, 'case.'), unplaced('case.')],
     staff: true,
   },
   // read referrals (staff: without consultation summaries)
   'referral.read': {
     counselor: (s) => [assigned(s, 'case.'), inOwnDistrictsOpen(s, 'case.')],
-    supervisor: (s) => [overseen(s, 'case.')],
+    supervisor: (s) => [overseen(s, 'case.'), unplaced('case.')],
     staff: true,
   },
 

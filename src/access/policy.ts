@@ -60,8 +60,11 @@ export function authorize(
   throw DomainError.notFound(what);
 }
 
-/** How each field of an access shape is found in SQL, for one query. */
-export type FieldMap = Record<string, { sql: string; array?: boolean }>;
+/**
+ * How each field of an access shape is found in SQL, for one query. Array
+ * columns name their element type, so containment uses the GIN index.
+ */
+export type FieldMap = Record<string, { sql: string; array?: 'uuid' | 'text' }>;
 
 /**
  * The WHERE condition that selects exactly the records the actor may see
@@ -99,7 +102,9 @@ export function scopeWhere(actor: Pick<Actor, 'ability'>, permission: Permission
       case 'in': {
         const list = value as unknown[];
         if (list.length === 0) return 'FALSE';
-        return column.array ? `${column.sql} && ${param(list)}` : `${column.sql} = ANY(${param(list)})`;
+        return column.array
+          ? `${column.sql} && ${param(list)}::${column.array}[]`
+          : `${column.sql} = ANY(${param(list)})`;
       }
       default:
         throw new Error(`scopeWhere(${permission}): unsupported operator ${c.operator}`);

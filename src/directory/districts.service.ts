@@ -103,10 +103,10 @@ export class DistrictsService {
    * characters and spaces are normalized first; when several match, the
    * longest (most specific) area wins.
    */
-  async resolve(address: string): Promise<DistrictView> {
+  async resolve(address: string, m: EntityManager = this.db.manager): Promise<DistrictView> {
     const normalized = normalizeAddress(address);
     let best: { district: District; length: number } | null = null;
-    for (const district of await this.db.getRepository(District).find({ order: { code: 'ASC' } })) {
+    for (const district of await m.getRepository(District).find({ order: { code: 'ASC' } })) {
       for (const area of district.areas) {
         if (matchesArea(normalized, area) && (!best || area.length > best.length))
           best = { district, length: area.length };

@@ -81,7 +81,7 @@ describe('the permission matrix as data', () => {
     const fields = {
       districtId: { sql: 'c.district_id' },
       confidential: { sql: 'c.confidential' },
-      assigneeIds: { sql: 'c.assignee_ids', array: true },
+      assigneeIds: { sql: 'c.assignee_ids', array: 'uuid' as const },
       hasReferral: { sql: 'c.has_referral' },
     };
     const counselor = scopeWhere({ ability: buildAbility(['counselor'], scope) }, 'case.read', fields);
@@ -89,7 +89,7 @@ describe('the permission matrix as data', () => {
     let sql = '';
     let params: Record<string, unknown> = {};
     where({ where: (s: string, p: Record<string, unknown>) => ((sql = s), (params = p)) });
-    expect(sql).toMatch(/= ANY\(c\.assignee_ids\)/);
+    expect(sql).toMatch(/c\.assignee_ids @> ARRAY\[:\w+\]::uuid\[\]/);
     expect(sql).toMatch(/c\.district_id = ANY\(/);
     expect(Object.values(params)).toEqual(expect.arrayContaining(['u1', ['dA'], false]));
     const staff = scopeWhere({ ability: buildAbility(['staff'], scope) }, 'case.read', fields);

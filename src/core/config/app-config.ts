@@ -14,6 +14,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { DEFAULT_OFFICE_HOURS, OfficeHours, parseOfficeHours } from '../time/business-time';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export const WORKER_MODES = ['embedded', 'off'] as const;
@@ -86,6 +87,15 @@ export class AppConfig {
   @IsString()
   TZ_BUSINESS = 'Asia/Tokyo';
 
+  /**
+   * The center's opening hours, for the after-hours flag of consultations:
+   * `mon=08:30-20:00,tue=08:30-17:15,...,sat=closed,sun=closed`. Default: the
+   * reference center (until 20:00 on Mondays and Thursdays, 17:15 other weekdays).
+   */
+  @IsOptional()
+  @IsString()
+  OFFICE_HOURS?: string;
+
   @Transform(toList)
   @IsString({ each: true })
   @MaxLength(200, { each: true })
@@ -135,6 +145,10 @@ export class AppConfig {
     return this.WORKER_MODE === 'embedded';
   }
 
+  get officeHours(): OfficeHours {
+    return this.OFFICE_HOURS ? parseOfficeHours(this.OFFICE_HOURS) : DEFAULT_OFFICE_HOURS;
+  }
+
   get logPretty(): boolean {
     return this.LOG_PRETTY ?? this.NODE_ENV === 'development';
   }
@@ -166,6 +180,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   });
   if (config.TZ_BUSINESS && !isTimeZone(config.TZ_BUSINESS)) {
     problems.push('TZ_BUSINESS must be an IANA time zone such as Asia/Tokyo');
+  }
+  if (config.OFFICE_HOURS) {
+    try {
+      parseOfficeHours(config.OFFICE_HOURS);
+    } catch (error) {
+      problems.push(`OFFICE_HOURS: ${(error as Error).message}`);
+    }
   }
   if (config.ADMIN_USERNAME && !config.ADMIN_PASSWORD) {
     problems.push('ADMIN_PASSWORD is required when ADMIN_USERNAME is set');

@@ -1,4 +1,8 @@
 import { AuditEvent } from '../../audit/audit-event.entity';
+import { CaseEvent } from '../../cases/case-event.entity';
+import { Case } from '../../cases/case.entity';
+import { Consultation } from '../../cases/consultation.entity';
+import { Household, HouseholdMember, Person } from '../../cases/person.entity';
 import { RefreshToken } from '../../auth/refresh-token.entity';
 import { District } from '../../directory/district.entity';
 import { DistrictMember, DistrictSupervisor } from '../../directory/district-membership.entity';
@@ -17,4 +21,10 @@ export const ENTITIES: Function[] = [
   DistrictSupervisor,
   Organization,
   AuditEvent,
+  Person,
+  Household,
+  HouseholdMember,
+  Case,
+  CaseEvent,
+  Consultation,
 ];

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { Permission } from '../access/matrix';
+import { Actor, authorize, FieldMap } from '../access/policy';
+import { DomainError } from '../core/errors/domain-error';
+import { caseAccess } from './case-lifecycle';
+import { Case } from './case.entity';
+
+/** How a case's access shape is found in SQL (alias `c` for cases). */
+export const CASE_FIELDS: FieldMap = {
+  districtId: { sql: 'c.district_id' },
+  confidential: { sql: 'c.confidential' },
+  assigneeIds: { sql: 'c.assignee_ids', array: 'uuid' },
+  hasReferral: { sql: 'c.has_referral' },
+};
+
+/**
+ * The one way the cases module fetches a case for an action: load it (locked
+ * for writing when asked), then check the permission against the record. Out
+ * of the actor's read scope is a 404, as if the case did not exist.
+ */
+@Injectable()
+export class CaseRecords {
+  async load(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    permission: Permission,
+    options: { lock?: boolean; readPermission?: Permission } = {},
+  ): Promise<Case> {
+    const found = await m.getRepository(Case).findOne({
+      where: { id },
+      ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!found) throw DomainError.notFound('Case');
+    authorize(actor, permission, caseAccess(found), options.readPermission ?? readPermissionOf(actor), 'Case');
+    return found;
+  }
+}
+
+/** Staff read case headers; everyone else reads whole cases. */
+export function readPermissionOf(actor: Pick<Actor, 'roles'>): Permission {
+  return actor.roles.some((r) => r === 'counselor' || r === 'supervisor') ? 'case.read' : 'case.read_header';
+}

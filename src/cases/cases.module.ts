@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { Idempotency } from '../core/idempotency';
+import { DirectoryModule } from '../directory/directory.module';
+import { CaseRecords } from './case-records';
+import { CasesController } from './cases.controller';
+import { CasesService } from './cases.service';
+import { ConsultationsService } from './consultations.service';
+import { IntakeService } from './intake.service';
+
+@Module({
+  imports: [DirectoryModule],
+  controllers: [CasesController],
+  providers: [CaseRecords, CasesService, ConsultationsService, IntakeService, Idempotency],
+  exports: [CaseRecords, CasesService, ConsultationsService, IntakeService, Idempotency],
+})
+export class CasesModule {}

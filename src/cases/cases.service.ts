@@ -1,0 +1,380 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { allows, Actor, scopeWhere } from '../access/policy';
+import { AuditLog } from '../audit/audit.service';
+import { DomainError, FieldError } from '../core/errors/domain-error';
+import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
+import { versionConflict } from '../core/http/versioning';
+import { normalizeKana } from '../core/text/normalize';
+import { caseAccess, caseLifecycle } from './case-lifecycle';
+import { CASE_FIELDS, CaseRecords, readPermissionOf } from './case-records';
+import { CaseEvent } from './case-event.entity';
+import { Case } from './case.entity';
+import { Consultation } from './consultation.entity';
+import { AssignmentDto, CaseTransitionDto, ListCasesQuery, UpdateCaseDto } from './dto/case.dto';
+import { Household, HouseholdMember, Person } from './person.entity';
+import { caseHeader, CaseHeader, caseView, CaseView, consultationView, ConsultationView } from './views';
+
+export type CaseDetail = CaseView & { recentConsultations: ConsultationView[]; allowedActions: string[] };
+
+export interface CaseListItem {
+  id: string;
+  number: string;
+  status: string;
+  districtId: string | null;
+  primaryCounselorId: string | null;
+  subjectName: string;
+  subjectNameKana: string | null;
+  subjectBirthDate: string | null;
+  mainConsultationType: string;
+  protection: string;
+  risk: string | null;
+  confidential: boolean;
+  openedAt: Date;
+  version: number;
+}
+
+const RECENT_CONSULTATIONS = 20;
+
+@Injectable()
+export class CasesService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly records: CaseRecords,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /**
+   * GET /cases/{id}: the whole case with household and the last 20
+   * consultations for counselors and supervisors; the header only for staff.
+   * Every read is audited.
+   */
+  async get(actor: Actor, id: string): Promise<CaseDetail | CaseHeader> {
+    return this.db.transaction((m) => this.view(m, actor, id));
+  }
+
+  async view(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    options: { audit?: boolean } = {},
+  ): Promise<CaseDetail | CaseHeader> {
+    const readPermission = readPermissionOf(actor);
+    const c = await this.records.load(m, actor, id, readPermission);
+    const subject = await m.getRepository(Person).findOneByOrFail({ id: c.subjectId });
+    if (options.audit !== false) {
+      await this.audit.record(m, actor, {
+        action: 'read',
+        entityType: 'case',
+        entityId: c.id,
+        districtId: c.districtId,
+        ...(readPermission === 'case.read_header' ? { summary: { view: 'header' } } : {}),
+      });
+    }
+    if (readPermission === 'case.read_header') return caseHeader(c, subject);
+    const household = await m.getRepository(Household).findOneByOrFail({ id: c.householdId });
+    const memberRows = await m.getRepository(HouseholdMember).find({ where: { householdId: household.id } });
+    const people = await m.getRepository(Person).findBy({ id: In(memberRows.map((r) => r.personId)) });
+    const members = memberRows.map((r) => ({ ...r, person: people.find((p) => p.id === r.personId) as Person }));
+    const recent = await m.getRepository(Consultation).find({
+      where: { caseId: c.id },
+      order: { occurredAt: 'DESC', id: 'DESC' },
+      take: RECENT_CONSULTATIONS,
+    });
+    return {
+      ...caseView(c, subject, household, members),
+      recentConsultations: recent.map(consultationView),
+      allowedActions: caseLifecycle.allowedActions(c, actor),
+    };
+  }
+
+  /** GET /cases: only cases in the actor's scope (the policy's SQL), newest first. */
+  async list(actor: Actor, query: ListCasesQuery): Promise<Page<CaseListItem | CaseHeader>> {
+    const readPermission = readPermissionOf(actor);
+    const limit = limitOf(query);
+    const after = decodeCursor(query.cursor, 2);
+    const qb = this.db
+      .getRepository(Case)
+      .createQueryBuilder('c')
+      .innerJoinAndMapOne('c.subject', Person, 'p', 'p.id = c.subject_id')
+      .where(scopeWhere(actor, readPermission, CASE_FIELDS))
+      .orderBy('c.opened_at', 'DESC')
+      .addOrderBy('c.id', 'DESC');
+    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+    if (query.districtId) qb.andWhere('c.district_id = :districtId', { districtId: query.districtId });
+    if (query.counselorId)
+      qb.andWhere('c.assignee_ids @> ARRAY[:counselorId]::uuid[]', { counselorId: query.counselorId });
+    if (query.protection) qb.andWhere('c.protection = :protection', { protection: query.protection });
+    if (query.risk) qb.andWhere('c.risk = :risk', { risk: query.risk });
+    if (query.q) this.search(qb, query.q, readPermission === 'case.read_header');
+    if (after) qb.andWhere('(c.opened_at, c.id) < (:k0, :k1)', { k0: after[0], k1: after[1] });
+    const rows = (await qb.take(limit + 1).getMany()) as (Case & { subject: Person })[];
+    const page = toPage(
+      rows,
+      limit,
+      (c) => [c.openedAt.toISOString(), c.id],
+      (c): CaseListItem | CaseHeader =>
+        readPermission === 'case.read_header'
+          ? caseHeader(c, c.subject)
+          : {
+              id: c.id,
+              number: c.number,
+              status: c.status,
+              districtId: c.districtId,
+              primaryCounselorId: c.primaryCounselorId,
+              subjectName: `${c.subject.familyName} ${c.subject.givenName}`,
+              subjectNameKana:
+                c.subject.familyNameKana && c.subject.givenNameKana
+                  ? `${c.subject.familyNameKana} ${c.subject.givenNameKana}`
+                  : null,
+              subjectBirthDate: c.subject.birthDate,
+              mainConsultationType: c.mainConsultationType,
+              protection: c.protection,
+              risk: c.risk,
+              confidential: c.confidential,
+              openedAt: c.openedAt,
+              version: c.version,
+            },
+    );
+    await this.audit.recordMany(
+      this.db.manager,
+      actor,
+      rows.slice(0, limit).map((c) => ({
+        action: 'read',
+        entityType: 'case',
+        entityId: c.id,
+        districtId: c.districtId,
+        summary: { via: 'list' },
+      })),
+    );
+    return page;
+  }
+
+  /** `q`: a case number prefix, or a kanji or kana name prefix (kana normalized). Staff search by number only. */
+  private search(qb: SelectQueryBuilder<Case>, q: string, numberOnly: boolean): void {
+    const like = (s: string) => `${s.replace(/[\\%_]/g, '\\$&')}%`;
+    const compact = q.replace(/[\s\u3000]/g, '');
+    if (/^\d{4}(-\d{0,5})?$/.test(compact) || numberOnly) {
+      qb.andWhere(`c.number LIKE :q ESCAPE '\\'`, { q: like(compact) });
+      return;
+    }
+    qb.andWhere(`(p.name_kana_key LIKE :kana ESCAPE '\\' OR (p.family_name || p.given_name) LIKE :name ESCAPE '\\')`, {
+      kana: like(normalizeKana(compact)),
+      name: like(compact),
+    });
+  }
+
+  /** PATCH /cases/{id}: versioned edits of the case, its subject and household. */
+  async update(actor: Actor, id: string, version: number, dto: UpdateCaseDto): Promise<CaseDetail | CaseHeader> {
+    return this.db.transaction(async (m) => {
+      const c = await this.records.load(m, actor, id, 'case.edit', { lock: true });
+      if (c.version !== version) throw versionConflict(c.version);
+      if (
+        dto.confidential !== undefined &&
+        dto.confidential !== c.confidential &&
+        !allows(actor, 'case.close', caseAccess(c))
+      ) {
+        throw DomainError.forbidden('Only a supervisor of the district sets a case confidential');
+      }
+      const fields: string[] = [];
+      const caseFields = [
+        'mainConsultationType',
+        'protection',
+        'risk',
+        'abuseTypes',
+        'mainAbuser',
+        'confidential',
+        'youngCarer',
+        'dvInvolved',
+      ] as const;
+      for (const field of caseFields) {
+        if (dto[field] === undefined) continue;
+        (c as unknown as Record<string, unknown>)[field] = dto[field];
+        fields.push(field);
+      }
+      if (dto.subject && Object.keys(dto.subject).length > 0) {
+        const subject = await m.getRepository(Person).findOneByOrFail({ id: c.subjectId });
+        Object.assign(subject, dto.subject);
+        if (dto.subject.familyNameKana || dto.subject.givenNameKana) {
+          subject.nameKanaKey = normalizeKana(`${subject.familyNameKana ?? ''}${subject.givenNameKana ?? ''}`);
+        }
+        await m.getRepository(Person).save(subject);
+        fields.push(...Object.keys(dto.subject).map((f) => `subject.${f}`));
+      }
+      if (dto.address !== undefined) {
+        await m.getRepository(Household).update({ id: c.householdId }, { address: dto.address });
+        fields.push('household.address');
+      }
+      c.updatedAt = new Date();
+      // Saving bumps the version even when only the subject or household changed.
+      await m.getRepository(Case).save(c);
+      await m
+        .getRepository(CaseEvent)
+        .insert({ caseId: c.id, actorId: actor.userId, kind: 'update', details: { fields } });
+      await this.audit.record(m, actor, {
+        action: 'update',
+        entityType: 'case',
+        entityId: c.id,
+        districtId: c.districtId,
+        summary: { fields },
+      });
+      return this.view(m, actor, id, { audit: false });
+    });
+  }
+
+  /**
+   * PUT /cases/{id}/assignment: a supervisor of the case's district (and of the
+   * target district when moving it) sets district, primary and co-counselors.
+   * The primary counselor must be a current member of the target district.
+   */
+  async assign(actor: Actor, id: string, version: number, dto: AssignmentDto): Promise<CaseDetail | CaseHeader> {
+    return this.db.transaction(async (m) => {
+      const c = await this.records.load(m, actor, id, 'case.triage', { lock: true });
+      if (c.version !== version) throw versionConflict(c.version);
+      if (!allows(actor, 'case.triage', { ...caseAccess(c), districtId: dto.districtId })) {
+        throw DomainError.forbidden('You do not oversee the target district');
+      }
+      await this.checkAssignees(m, dto);
+      const before = {
+        districtId: c.districtId,
+        primaryCounselorId: c.primaryCounselorId,
+        coCounselorIds: c.coCounselorIds,
+      };
+      c.districtId = dto.districtId;
+      c.primaryCounselorId = dto.primaryCounselorId;
+      c.coCounselorIds = dto.coCounselorIds.filter((u) => u !== dto.primaryCounselorId);
+      c.updatedAt = new Date();
+      await m.getRepository(Case).save(c);
+      const after = {
+        districtId: c.districtId,
+        primaryCounselorId: c.primaryCounselorId,
+        coCounselorIds: c.coCounselorIds,
+      };
+      await m
+        .getRepository(CaseEvent)
+        .insert({ caseId: c.id, actorId: actor.userId, kind: 'assignment', details: { before, after } });
+      await this.audit.record(m, actor, {
+        action: 'assign',
+        entityType: 'case',
+        entityId: c.id,
+        districtId: c.districtId,
+        summary: { ...after, movedDistrict: before.districtId !== after.districtId },
+      });
+      // The tasks module notifies the new assignees (hook: CaseAssigned, issue 5).
+      return this.view(m, actor, id, { audit: false });
+    });
+  }
+
+  private async checkAssignees(m: EntityManager, dto: AssignmentDto): Promise<void> {
+    const errors: FieldError[] = [];
+    const district = (await m.query('SELECT 1 FROM districts WHERE id = $1', [dto.districtId])) as unknown[];
+    if (district.length === 0) errors.push({ field: 'districtId', message: 'no such district' });
+    const [primary] = (await m.query(
+      `SELECT u.active AND 'counselor' = ANY(u.roles) AS counselor,
+              EXISTS (SELECT 1 FROM district_members dm WHERE dm.user_id = u.id AND dm.district_id = $2
+                        AND dm.valid_from <= now() AND (dm.valid_to IS NULL OR dm.valid_to > now())) AS member
+         FROM users u WHERE u.id = $1`,
+      [dto.primaryCounselorId, dto.districtId],
+    )) as { counselor: boolean; member: boolean }[];
+    if (!primary?.counselor) errors.push({ field: 'primaryCounselorId', message: 'must be an active counselor' });
+    else if (!primary.member)
+      errors.push({ field: 'primaryCounselorId', message: 'must be a current member of the district' });
+    if (dto.coCounselorIds.length > 0) {
+      const [{ n }] = (await m.query(
+        `SELECT count(*)::int AS n FROM users WHERE id = ANY($1::uuid[]) AND active AND 'counselor' = ANY(roles)`,
+        [dto.coCounselorIds],
+      )) as { n: number }[];
+      if (n !== dto.coCounselorIds.length)
+        errors.push({ field: 'coCounselorIds', message: 'must all be active counselors' });
+    }
+    if (errors.length > 0) throw DomainError.validation(errors);
+  }
+
+  /** POST /cases/{id}/transitions: one row of the lifecycle table, with its event. */
+  async transition(actor: Actor, id: string, dto: CaseTransitionDto): Promise<CaseDetail | CaseHeader> {
+    return this.db.transaction(async (m) => {
+      const c = await this.records.load(m, actor, id, 'case.read', { lock: true });
+      if (dto.version !== undefined && dto.version !== c.version) throw versionConflict(c.version);
+      const step = caseLifecycle.decide(c, dto.action, actor);
+      const now = new Date();
+      switch (dto.action) {
+        case 'accept':
+          if (!c.districtId) {
+            throw new DomainError(
+              'unprocessable',
+              'Assign a district before accepting the case (PUT /cases/{id}/assignment)',
+            );
+          }
+          c.acceptedAt = now;
+          break;
+        case 'reject':
+          requireReason(dto);
+          c.closureReason = 'other';
+          c.closedAt = now;
+          break;
+        case 'request_closure':
+          if (!dto.closureReason)
+            throw DomainError.validation([{ field: 'closureReason', message: 'is required to request closure' }]);
+          c.statusBeforeClosureRequest = c.status;
+          c.closureReason = dto.closureReason;
+          break;
+        case 'approve_closure':
+          c.closureReason = dto.closureReason ?? c.closureReason;
+          c.closedAt = now;
+          break;
+        case 'reject_closure':
+          c.closureReason = null;
+          c.statusBeforeClosureRequest = null;
+          break;
+        case 'reopen':
+          requireReason(dto);
+          c.closedAt = null;
+          c.closureReason = null;
+          c.statusBeforeClosureRequest = null;
+          break;
+        default:
+          break;
+      }
+      c.status = step.to;
+      c.updatedAt = now;
+      await m.getRepository(Case).save(c);
+      await m.getRepository(CaseEvent).insert({
+        caseId: c.id,
+        actorId: actor.userId,
+        kind: 'transition',
+        action: step.action,
+        fromStatus: step.from,
+        toStatus: step.to,
+        reason: dto.reason ?? null,
+        details: c.closureReason ? { closureReason: c.closureReason } : {},
+      });
+      await this.audit.record(m, actor, {
+        action: 'transition',
+        entityType: 'case',
+        entityId: c.id,
+        districtId: c.districtId,
+        summary: { action: step.action, from: step.from, to: step.to },
+      });
+      return this.view(m, actor, id, { audit: false });
+    });
+  }
+
+  /** GET /cases/{id}/events: the timeline, oldest first. */
+  async events(actor: Actor, id: string) {
+    return this.db.transaction(async (m) => {
+      const c = await this.records.load(m, actor, id, 'case.read');
+      const events = await m.getRepository(CaseEvent).find({ where: { caseId: id }, order: { id: 'ASC' } });
+      await this.audit.record(m, actor, {
+        action: 'read',
+        entityType: 'case_events',
+        entityId: id,
+        districtId: c.districtId,
+      });
+      return { items: events, nextCursor: null };
+    });
+  }
+}
+
+function requireReason(dto: CaseTransitionDto): void {
+  if (!dto.reason) throw DomainError.validation([{ field: 'reason', message: `is required to ${dto.action}` }]);
+}

@@ -1,0 +1,210 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  ABUSE_TYPES,
+  ASSIGNABLE_CONSULTATION_TYPES,
+  CASE_STATUSES,
+  CLOSURE_REASONS,
+  MAIN_ABUSER_RELATIONS,
+  PROTECTION_REGISTRATIONS,
+  RISK_LEVELS,
+  SEXES,
+  type AbuseType,
+  type CaseStatus,
+  type ClosureReason,
+  type MainAbuserRelation,
+  type ProtectionRegistration,
+  type RiskLevel,
+  type Sex,
+} from '../../directory/code-lists';
+import { ListQuery } from '../../core/http/pagination';
+import { IsCalendarDate, IsKana, NotInTheFuture } from '../../core/http/validators';
+import { CASE_ACTIONS, type CaseAction } from '../case-lifecycle';
+
+const oneOf = (list: readonly string[], name: string) => ({ message: `${name} must be one of: ${list.join(', ')}` });
+
+export class ListCasesQuery extends ListQuery {
+  @ApiPropertyOptional({ enum: CASE_STATUSES })
+  @IsOptional()
+  @IsIn(CASE_STATUSES, oneOf(CASE_STATUSES, 'status'))
+  status?: CaseStatus;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID('4')
+  districtId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID('4')
+  counselorId?: string;
+
+  @ApiPropertyOptional({ enum: PROTECTION_REGISTRATIONS })
+  @IsOptional()
+  @IsIn(PROTECTION_REGISTRATIONS, oneOf(PROTECTION_REGISTRATIONS, 'protection'))
+  protection?: ProtectionRegistration;
+
+  @ApiPropertyOptional({ enum: RISK_LEVELS })
+  @IsOptional()
+  @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS, 'risk'))
+  risk?: RiskLevel;
+
+  /** Case number, kanji name or kana (prefix). */
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  q?: string;
+}
+
+export class SubjectPatchDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  familyName?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  givenName?: string;
+
+  @IsOptional()
+  @IsKana()
+  @MaxLength(50)
+  familyNameKana?: string;
+
+  @IsOptional()
+  @IsKana()
+  @MaxLength(50)
+  givenNameKana?: string;
+
+  @IsOptional()
+  @IsCalendarDate()
+  @NotInTheFuture()
+  birthDate?: string;
+
+  @IsOptional()
+  @IsCalendarDate()
+  expectedDueDate?: string;
+
+  @IsOptional()
+  @IsIn(SEXES, oneOf(SEXES, 'sex'))
+  sex?: Sex;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  school?: string;
+}
+
+export class UpdateCaseDto {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SubjectPatchDto)
+  subject?: SubjectPatchDto;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  address?: string;
+
+  @IsOptional()
+  @IsIn(ASSIGNABLE_CONSULTATION_TYPES, oneOf(ASSIGNABLE_CONSULTATION_TYPES, 'mainConsultationType'))
+  mainConsultationType?: string;
+
+  /** Registration with the regional council (要対協). */
+  @IsOptional()
+  @IsIn(PROTECTION_REGISTRATIONS, oneOf(PROTECTION_REGISTRATIONS, 'protection'))
+  protection?: ProtectionRegistration;
+
+  @IsOptional()
+  @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS, 'risk'))
+  risk?: RiskLevel;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(ABUSE_TYPES, { each: true, ...oneOf(ABUSE_TYPES, 'each abuse type') })
+  abuseTypes?: AbuseType[];
+
+  @IsOptional()
+  @IsIn(MAIN_ABUSER_RELATIONS, oneOf(MAIN_ABUSER_RELATIONS, 'mainAbuser'))
+  mainAbuser?: MainAbuserRelation | null;
+
+  /** 閲覧制限: supervisors only. */
+  @IsOptional()
+  @IsBoolean()
+  confidential?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  youngCarer?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  dvInvolved?: boolean;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class AssignmentDto {
+  @IsUUID('4')
+  districtId!: string;
+
+  @IsUUID('4')
+  primaryCounselorId!: string;
+
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @IsUUID('4', { each: true })
+  coCounselorIds!: string[];
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class CaseTransitionDto {
+  @IsIn(CASE_ACTIONS, oneOf(CASE_ACTIONS, 'action'))
+  action!: CaseAction;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2_000)
+  reason?: string;
+
+  /** Required to request closure; a supervisor may correct it when approving. */
+  @IsOptional()
+  @IsIn(CLOSURE_REASONS, oneOf(CLOSURE_REASONS, 'closureReason'))
+  closureReason?: ClosureReason;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}

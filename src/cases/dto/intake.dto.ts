@@ -1,0 +1,200 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import {
+  ABUSE_TYPES,
+  ASSIGNABLE_CONSULTATION_TYPES,
+  CHANNELS,
+  MAIN_ABUSER_RELATIONS,
+  RELATIONSHIPS,
+  ROUTES,
+  SEXES,
+  SUBJECT_KINDS,
+  type AbuseType,
+  type Channel,
+  type ConsultationType,
+  type MainAbuserRelation,
+  type Relationship,
+  type Route,
+  type Sex,
+  type SubjectKind,
+} from '../../directory/code-lists';
+import { IsCalendarDate, IsInstant, IsKana, NotInTheFuture, OnlyWhen } from '../../core/http/validators';
+
+const oneOf = (list: readonly string[], name: string) => ({ message: `${name} must be one of: ${list.join(', ')}` });
+
+export class PersonNameDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  familyName!: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  givenName!: string;
+}
+
+export class SubjectDto extends PersonNameDto {
+  @IsKana()
+  @MaxLength(50)
+  familyNameKana!: string;
+
+  @IsKana()
+  @MaxLength(50)
+  givenNameKana!: string;
+
+  /** Required for a born child; a pregnancy case has the expected due date instead. */
+  @ValidateIf((s: SubjectDto) => s.birthDate !== undefined || (s.kind === 'child' && s.expectedDueDate === undefined))
+  @IsCalendarDate()
+  @NotInTheFuture()
+  birthDate?: string;
+
+  @ValidateIf((s: SubjectDto) => s.expectedDueDate !== undefined || s.kind === 'expectant_mother')
+  @IsCalendarDate()
+  expectedDueDate?: string;
+
+  @IsIn(SEXES, oneOf(SEXES, 'sex'))
+  sex!: Sex;
+
+  /** School or nursery (所属). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  school?: string;
+
+  @IsIn(SUBJECT_KINDS, oneOf(SUBJECT_KINDS, 'kind'))
+  kind!: SubjectKind;
+}
+
+export class HouseholdMemberDto extends PersonNameDto {
+  @IsIn(RELATIONSHIPS, oneOf(RELATIONSHIPS, 'relationship'))
+  relationship!: Relationship;
+
+  @IsOptional()
+  @IsKana()
+  @MaxLength(50)
+  familyNameKana?: string;
+
+  @IsOptional()
+  @IsKana()
+  @MaxLength(50)
+  givenNameKana?: string;
+
+  @IsOptional()
+  @IsCalendarDate()
+  @NotInTheFuture()
+  birthDate?: string;
+
+  @IsOptional()
+  @IsIn(SEXES, oneOf(SEXES, 'sex'))
+  sex?: Sex;
+}
+
+export class HouseholdDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  address!: string;
+
+  @IsArray()
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => HouseholdMemberDto)
+  members!: HouseholdMemberDto[];
+}
+
+export class ConsultationDto {
+  @IsInstant()
+  @NotInTheFuture()
+  occurredAt!: string;
+
+  @IsIn(CHANNELS, oneOf(CHANNELS, 'channel'))
+  channel!: Channel;
+
+  /** Who contacted the center (相談経路). */
+  @IsIn(ROUTES, oneOf(ROUTES, 'route'))
+  route!: Route;
+
+  @IsIn(ASSIGNABLE_CONSULTATION_TYPES, oneOf(ASSIGNABLE_CONSULTATION_TYPES, 'consultationType'))
+  consultationType!: ConsultationType;
+
+  @IsOptional()
+  @IsBoolean()
+  bullying?: boolean;
+
+  @OnlyWhen('consultationType', ['abuse'])
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(ABUSE_TYPES, { each: true, ...oneOf(ABUSE_TYPES, 'each abuse type') })
+  abuseTypes?: AbuseType[];
+
+  @OnlyWhen('consultationType', ['abuse'])
+  @IsOptional()
+  @IsIn(MAIN_ABUSER_RELATIONS, oneOf(MAIN_ABUSER_RELATIONS, 'mainAbuser'))
+  mainAbuser?: MainAbuserRelation;
+
+  /** Marked as an abuse notification (通告): starts the 48-hour rule whatever the type. */
+  @IsOptional()
+  @IsBoolean()
+  abuseNotification?: boolean;
+
+  @IsInt()
+  @Min(0)
+  @Max(1440)
+  durationMinutes!: number;
+
+  /** 経過: stored verbatim. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(20_000)
+  summary!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2_000)
+  nextAction?: string;
+}
+
+export class IntakeDto {
+  /** Required unless the consultation is added to an existing case (`caseId`). */
+  @ValidateIf((i: IntakeDto) => i.caseId === undefined || i.subject !== undefined)
+  @ValidateNested()
+  @Type(() => SubjectDto)
+  subject?: SubjectDto;
+
+  @ValidateIf((i: IntakeDto) => i.caseId === undefined || i.household !== undefined)
+  @ValidateNested()
+  @Type(() => HouseholdDto)
+  household?: HouseholdDto;
+
+  @ValidateNested()
+  @Type(() => ConsultationDto)
+  consultation!: ConsultationDto;
+
+  /** Add the consultation to this existing case instead of opening one. */
+  @IsOptional()
+  @IsUUID('4')
+  caseId?: string;
+
+  /** Open a new case even though a likely duplicate exists (a different child of the same name and birth date). */
+  @IsOptional()
+  @IsBoolean()
+  confirmNew?: boolean;
+}

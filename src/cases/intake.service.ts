@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { Actor } from '../access/policy';
+import { AuditLog } from '../audit/audit.service';
+import { AppConfig } from '../core/config/app-config';
+import { DomainError } from '../core/errors/domain-error';
+import { Idempotency, Replayable } from '../core/idempotency';
+import { normalizeKana } from '../core/text/normalize';
+import { DistrictsService } from '../directory/districts.service';
+import { nextCaseNumber } from './case-numbers';
+import { CaseRecords } from './case-records';
+import { CaseEvent } from './case-event.entity';
+import { Case } from './case.entity';
+import { assertOpen, ConsultationsService } from './consultations.service';
+import { HouseholdDto, IntakeDto, SubjectDto } from './dto/intake.dto';
+import { Household, HouseholdMember, Person } from './person.entity';
+import { consultationView, ConsultationView } from './views';
+import { CasesService } from './cases.service';
+
+export interface DuplicateCandidate {
+  caseId: string;
+  caseNumber: string;
+  districtId: string | null;
+  status: string;
+}
+
+export interface IntakeResult {
+  case: Awaited<ReturnType<CasesService['view']>>;
+  consultation: ConsultationView;
+}
+
+/**
+ * Intake (受付): a consultation arrives; the system finds the child's case or
+ * opens one in `intake`, in one transaction (domain.md, "People and
+ * households": one record per child, so a likely duplicate is asked about first).
+ */
+@Injectable()
+export class IntakeService {
+  constructor(
+    private readonly idempotency: Idempotency,
+    private readonly consultations: ConsultationsService,
+    private readonly cases: CasesService,
+    private readonly records: CaseRecords,
+    private readonly districts: DistrictsService,
+    private readonly audit: AuditLog,
+    private readonly config: AppConfig,
+  ) {}
+
+  intake(actor: Actor, dto: IntakeDto, idempotencyKey: string | undefined): Promise<Replayable<IntakeResult>> {
+    return this.idempotency.run(actor.userId, 'intake', idempotencyKey, dto, 201, (m) =>
+      dto.caseId ? this.addToCase(m, actor, dto.caseId, dto) : this.open(m, actor, dto),
+    );
+  }
+
+  private async addToCase(m: EntityManager, actor: Actor, caseId: string, dto: IntakeDto): Promise<IntakeResult> {
+    const c = await this.records.load(m, actor, caseId, 'case.edit', { lock: true });
+    assertOpen(c);
+    const consultation = await this.consultations.record(m, actor, c, dto.consultation, false);
+    return { case: await this.cases.view(m, actor, caseId), consultation: consultationView(consultation) };
+  }
+
+  /** Opens a case in `intake` for a new subject, with its household and first consultation. */
+  async open(m: EntityManager, actor: Actor, dto: IntakeDto): Promise<IntakeResult> {
+    const subject = dto.subject as SubjectDto;
+    const household = dto.household as HouseholdDto;
+    const kanaKey = normalizeKana(`${subject.familyNameKana}${subject.givenNameKana}`);
+    const dateKey = subject.birthDate ?? subject.expectedDueDate ?? null;
+    // Two intakes for the same child at the same moment: the second waits and then sees the first.
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`intake:${kanaKey}:${dateKey}`]);
+    if (!dto.confirmNew) {
+      const candidates = await this.duplicates(m, kanaKey, subject);
+      if (candidates.length > 0) {
+        throw new DomainError(
+          'possible_duplicate',
+          'A case for a child with the same kana name and date exists; add to it (caseId) or confirm a new case (confirmNew)',
+          { candidates },
+        );
+      }
+    }
+    const person = await m.getRepository(Person).save(
+      m.getRepository(Person).create({
+        familyName: subject.familyName,
+        givenName: subject.givenName,
+        familyNameKana: subject.familyNameKana,
+        givenNameKana: subject.givenNameKana,
+        nameKanaKey: kanaKey,
+        birthDate: subject.birthDate ?? null,
+        expectedDueDate: subject.expectedDueDate ?? null,
+        sex: subject.sex,
+        school: subject.school ?? null,
+      }),
+    );
+    const home = await m.getRepository(Household).save({ address: household.address });
+    for (const member of household.members) {
+      const p = await m.getRepository(Person).save(
+        m.getRepository(Person).create({
+          familyName: member.familyName,
+          givenName: member.givenName,
+          familyNameKana: member.familyNameKana ?? null,
+          givenNameKana: member.givenNameKana ?? null,
+          nameKanaKey:
+            member.familyNameKana && member.givenNameKana
+              ? normalizeKana(`${member.familyNameKana}${member.givenNameKana}`)
+              : null,
+          birthDate: member.birthDate ?? null,
+          sex: member.sex ?? null,
+        }),
+      );
+      await m
+        .getRepository(HouseholdMember)
+        .insert({ householdId: home.id, personId: p.id, relationship: member.relationship });
+    }
+
+    const occurredAt = new Date(dto.consultation.occurredAt);
+    const { number, fiscalYear } = await nextCaseNumber(m, occurredAt, this.config.TZ_BUSINESS);
+    const districtId = await this.suggestDistrict(m, household.address);
+    const consultation = dto.consultation;
+    const c = await m.getRepository(Case).save(
+      m.getRepository(Case).create({
+        number,
+        fiscalYear,
+        subjectId: person.id,
+        subjectKind: subject.kind,
+        householdId: home.id,
+        status: 'intake',
+        statusBeforeClosureRequest: null,
+        districtId,
+        // The counselor who took the call keeps sight of the case until the
+        // intake meeting assigns it (a supervisor may reassign it then).
+        primaryCounselorId: actor.roles.includes('counselor') ? actor.userId : null,
+        coCounselorIds: [],
+        mainConsultationType: consultation.consultationType,
+        consultationTypes: [consultation.consultationType],
+        protection: 'none',
+        risk: null,
+        abuseTypes: consultation.abuseTypes ?? [],
+        mainAbuser: consultation.mainAbuser ?? null,
+        confidential: false,
+        youngCarer: false,
+        dvInvolved: false,
+        hasReferral: false,
+        openedAt: occurredAt,
+        acceptedAt: null,
+        closedAt: null,
+        closureReason: null,
+      }),
+    );
+    await m.getRepository(CaseEvent).insert({
+      caseId: c.id,
+      actorId: actor.userId,
+      kind: 'opened',
+      toStatus: 'intake',
+      details: { districtSuggested: districtId !== null, confirmedNew: dto.confirmNew === true },
+    });
+    await this.audit.record(m, actor, {
+      action: 'create',
+      entityType: 'case',
+      entityId: c.id,
+      districtId,
+      summary: { number, fields: ['subject', 'household', 'consultation'], members: household.members.length },
+    });
+    const recorded = await this.consultations.record(m, actor, c, consultation, true);
+    return { case: await this.cases.view(m, actor, c.id, { audit: false }), consultation: consultationView(recorded) };
+  }
+
+  /** Cases of a person with the same normalized kana name and date, in any district (no names). */
+  private async duplicates(m: EntityManager, kanaKey: string, subject: SubjectDto): Promise<DuplicateCandidate[]> {
+    return (await m.query(
+      `SELECT c.id AS "caseId", c.number AS "caseNumber", c.district_id AS "districtId", c.status
+         FROM persons p JOIN cases c ON c.subject_id = p.id
+        WHERE p.name_kana_key = $1
+          AND (p.birth_date = $2::date OR ($2::date IS NULL AND p.expected_due_date = $3::date))
+        ORDER BY c.opened_at DESC`,
+      [kanaKey, subject.birthDate ?? null, subject.expectedDueDate ?? null],
+    )) as DuplicateCandidate[];
+  }
+
+  private async suggestDistrict(m: EntityManager, address: string): Promise<string | null> {
+    try {
+      return (await this.districts.resolve(address, m)).id;
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'not_found') return null;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A child, an expectant mother, or someone in their household. */
+@Entity('persons')
+export class Person {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column('text')
+  familyName!: string;
+
+  @Column('text')
+  givenName!: string;
+
+  @Column('text', { nullable: true })
+  familyNameKana!: string | null;
+
+  @Column('text', { nullable: true })
+  givenNameKana!: string | null;
+
+  /** normalizeKana(family + given): the duplicate check and kana search use it. */
+  @Column('text', { nullable: true })
+  nameKanaKey!: string | null;
+
+  @Column('date', { nullable: true })
+  birthDate!: string | null;
+
+  @Column('date', { nullable: true })
+  expectedDueDate!: string | null;
+
+  @Column('text', { nullable: true })
+  sex!: string | null;
+
+  @Column('text', { nullable: true })
+  school!: string | null;
+}
+
+@Entity('households')
+export class Household {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column('text')
+  address!: string;
+}
+
+@Entity('household_members')
+export class HouseholdMember {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column('uuid')
+  householdId!: string;
+
+  @Column('uuid')
+  personId!: string;
+
+  @Column('text')
+  relationship!: string;
+}
