@@ -94,10 +94,13 @@ export function scopeWhere(actor: Pick<Actor, 'ability'>, permission: Permission
     switch (c.operator) {
       case 'eq':
         if (value === null) return `${column.sql} IS NULL`;
-        return column.array ? `${param(value)} = ANY(${column.sql})` : `${column.sql} = ${param(value)}`;
+        // Array columns: containment (@>), which the GIN index serves.
+        return column.array
+          ? `${column.sql} @> ARRAY[${param(value)}]::${column.array}[]`
+          : `${column.sql} = ${param(value)}`;
       case 'ne':
         return column.array
-          ? `NOT (${param(value)} = ANY(${column.sql}))`
+          ? `NOT (${column.sql} @> ARRAY[${param(value)}]::${column.array}[])`
           : `${column.sql} IS DISTINCT FROM ${param(value)}`;
       case 'in': {
         const list = value as unknown[];

@@ -118,13 +118,14 @@ export function toProblem(exception: unknown): Problem {
 }
 
 function problem(status: number, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}): Problem {
+  // Extension members never override the standard ones.
   return {
+    ...extra,
     type: `https://tsunagu.example/problems/${code.replace(/_/g, '-')}`,
     title: TITLES[status] ?? 'Error',
     status,
     detail,
     code,
-    ...extra,
   };
 }
 
