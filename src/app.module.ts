@@ -5,6 +5,8 @@ import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
 import { AppConfig } from './core/config/app-config';
 import { DirectoryModule } from './directory/directory.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { TasksModule } from './tasks/tasks.module';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { HealthModule } from './core/health/health.module';
@@ -14,7 +16,15 @@ import { WorkerModule } from './core/queue/worker.module';
 import { RedisModule } from './core/redis/redis.module';
 
 /** The domain modules, shared by the API and the worker. */
-const DOMAIN_MODULES: Type[] = [AccessModule, AuditModule, AuthModule, DirectoryModule, CasesModule];
+const DOMAIN_MODULES: Type[] = [
+  AccessModule,
+  AuditModule,
+  AuthModule,
+  DirectoryModule,
+  NotificationsModule,
+  CasesModule,
+  TasksModule,
+];
 
 @Module({})
 export class AppModule {

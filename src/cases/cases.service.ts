@@ -6,6 +6,7 @@ import { DomainError, FieldError } from '../core/errors/domain-error';
 import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
 import { normalizeKana } from '../core/text/normalize';
+import { CaseHooks } from './case-hooks';
 import { caseAccess, caseLifecycle } from './case-lifecycle';
 import { CASE_FIELDS, CaseRecords, readPermissionOf } from './case-records';
 import { CaseEvent } from './case-event.entity';
@@ -42,6 +43,7 @@ export class CasesService {
     private readonly db: DataSource,
     private readonly records: CaseRecords,
     private readonly audit: AuditLog,
+    private readonly hooks: CaseHooks,
   ) {}
 
   /**
@@ -106,6 +108,10 @@ export class CasesService {
       qb.andWhere('c.assignee_ids @> ARRAY[:counselorId]::uuid[]', { counselorId: query.counselorId });
     if (query.protection) qb.andWhere('c.protection = :protection', { protection: query.protection });
     if (query.risk) qb.andWhere('c.risk = :risk', { risk: query.risk });
+    if (query.hasOverdueTasks) {
+      const overdue = `EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.due_at < now())`;
+      qb.andWhere(query.hasOverdueTasks === 'true' ? overdue : `NOT ${overdue}`);
+    }
     if (query.q) this.search(qb, query.q, readPermission === 'case.read_header');
     if (after) qb.andWhere('(c.opened_at, c.id) < (:k0, :k1)', { k0: after[0], k1: after[1] });
     const rows = (await qb.take(limit + 1).getMany()) as (Case & { subject: Person })[];
@@ -218,6 +224,7 @@ export class CasesService {
         districtId: c.districtId,
         summary: { fields },
       });
+      await this.hooks.caseChanged(m, actor, c, {});
       return this.view(m, actor, id, { audit: false });
     });
   }
@@ -250,9 +257,9 @@ export class CasesService {
         primaryCounselorId: c.primaryCounselorId,
         coCounselorIds: c.coCounselorIds,
       };
-      await m
+      const event = await m
         .getRepository(CaseEvent)
-        .insert({ caseId: c.id, actorId: actor.userId, kind: 'assignment', details: { before, after } });
+        .save({ caseId: c.id, actorId: actor.userId, kind: 'assignment', details: { before, after } });
       await this.audit.record(m, actor, {
         action: 'assign',
         entityType: 'case',
@@ -260,7 +267,11 @@ export class CasesService {
         districtId: c.districtId,
         summary: { ...after, movedDistrict: before.districtId !== after.districtId },
       });
-      // The tasks module notifies the new assignees (hook: CaseAssigned, issue 5).
+      const previous = new Set([before.primaryCounselorId, ...before.coCounselorIds]);
+      await this.hooks.caseChanged(m, actor, c, {
+        newAssignees: [c.primaryCounselorId as string, ...c.coCounselorIds].filter((u) => !previous.has(u)),
+        eventId: event.id,
+      });
       return this.view(m, actor, id, { audit: false });
     });
   }
@@ -355,6 +366,7 @@ export class CasesService {
         districtId: c.districtId,
         summary: { action: step.action, from: step.from, to: step.to },
       });
+      await this.hooks.caseChanged(m, actor, c, {});
       return this.view(m, actor, id, { audit: false });
     });
   }

@@ -6,6 +6,7 @@ import { AppConfig } from '../core/config/app-config';
 import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, ListQuery, limitOf, Page, toPage } from '../core/http/pagination';
 import { isAfterHours } from '../core/time/business-time';
+import { CaseHooks } from './case-hooks';
 import { CaseRecords } from './case-records';
 import { Case } from './case.entity';
 import { CaseEvent } from './case-event.entity';
@@ -21,6 +22,7 @@ export class ConsultationsService {
     private readonly records: CaseRecords,
     private readonly audit: AuditLog,
     private readonly config: AppConfig,
+    private readonly hooks: CaseHooks,
   ) {}
 
   /**
@@ -79,6 +81,7 @@ export class ConsultationsService {
       districtId: c.districtId,
       summary: { caseId: c.id, consultationType: dto.consultationType, channel: dto.channel, intake: isIntake },
     });
+    await this.hooks.consultationRecorded(m, actor, c, consultation);
     return consultation;
   }
 

@@ -64,6 +64,12 @@ export class ListCasesQuery extends ListQuery {
   @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS, 'risk'))
   risk?: RiskLevel;
 
+  /** Cases with an open task past its due time. */
+  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  hasOverdueTasks?: 'true' | 'false';
+
   /** Case number, kanji name or kana (prefix). */
   @ApiPropertyOptional()
   @IsOptional()

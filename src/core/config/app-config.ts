@@ -117,6 +117,52 @@ export class AppConfig {
   @Max(100_000)
   LOGIN_RATE_LIMIT_PER_MINUTE = 20;
 
+  /** Minutes before a task's due time to remind its assignee (0: at the due time). */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.split(',').map((v) => (/^\s*\d+\s*$/.test(v) ? Number(v) : v)) : value,
+  )
+  @IsInt({ each: true, message: 'TASK_REMINDER_OFFSETS_MINUTES must be whole minutes, comma-separated' })
+  @Min(0, { each: true })
+  TASK_REMINDER_OFFSETS_MINUTES: number[] = [1440, 60, 0];
+
+  /** Minutes a task may stay overdue before the district's supervisors are told (domain.md: 24 h). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  TASK_ESCALATE_AFTER_MINUTES = 1440;
+
+  /** The same for a safety check (domain.md: 2 h). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SAFETY_CHECK_ESCALATE_AFTER_MINUTES = 120;
+
+  /**
+   * Months between progress reviews (進行管理) per council registration, and
+   * for cases in monitoring: `support_needed=3,protection_needed=3,...`.
+   */
+  @IsOptional()
+  @Matches(
+    /^(\s*(support_needed|protection_needed|specified_expectant_mother|monitoring)=\d{1,2}\s*)(,\s*(support_needed|protection_needed|specified_expectant_mother|monitoring)=\d{1,2}\s*)*$/,
+    {
+      message:
+        'REVIEW_CYCLE_MONTHS must look like support_needed=3,protection_needed=3,specified_expectant_mother=3,monitoring=3',
+    },
+  )
+  REVIEW_CYCLE_MONTHS?: string;
+
+  /** How often the reconciliation sweep rebuilds the schedule from PostgreSQL. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  RECONCILE_EVERY_MS = 30_000;
+
+  /** How long a worker holds a job before another may take it over (BullMQ lock). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  WORKER_LOCK_MS = 30_000;
+
   /** Run pending migrations at start-up. */
   @Transform(toBoolean)
   @IsBoolean({ message: 'MIGRATIONS_RUN must be true or false' })
@@ -147,6 +193,18 @@ export class AppConfig {
 
   get officeHours(): OfficeHours {
     return this.OFFICE_HOURS ? parseOfficeHours(this.OFFICE_HOURS) : DEFAULT_OFFICE_HOURS;
+  }
+
+  get reviewCycleMonths(): Record<
+    'support_needed' | 'protection_needed' | 'specified_expectant_mother' | 'monitoring',
+    number
+  > {
+    const cycle = { support_needed: 3, protection_needed: 3, specified_expectant_mother: 3, monitoring: 3 };
+    for (const part of (this.REVIEW_CYCLE_MONTHS ?? '').split(',').filter((p) => p.trim())) {
+      const [key, months] = part.split('=').map((x) => x.trim());
+      cycle[key as keyof typeof cycle] = Number(months);
+    }
+    return cycle;
   }
 
   get logPretty(): boolean {

@@ -8,6 +8,7 @@ import { District } from '../../directory/district.entity';
 import { DistrictMember, DistrictSupervisor } from '../../directory/district-membership.entity';
 import { Organization } from '../../directory/organization.entity';
 import { User } from '../../directory/user.entity';
+import { Task } from '../../tasks/task.entity';
 
 /**
  * Every entity, listed once: explicit beats a file glob (it works the same in
@@ -27,4 +28,5 @@ export const ENTITIES: Function[] = [
   Case,
   CaseEvent,
   Consultation,
+  Task,
 ];

@@ -15,14 +15,46 @@ export enum QueueName {
 export enum JobName {
   /** Seal the newest audit entries into the hash chain. */
   AuditSeal = 'audit.seal',
+  /** Remind a task's assignee before its due time, or at it (offset 0). */
+  TaskReminder = 'task.reminder',
+  /** Tell the district's supervisors that a task is overdue past the escalation time. */
+  TaskEscalation = 'task.escalation',
+  /** 48-hour rule: alert the district's supervisors when 12 h remain and when it falls overdue. */
+  SafetyCheckAlert = 'case.safety_check_alert',
+  /** Rebuild from PostgreSQL whatever the queue should hold (jobs.md, "Reconciliation"). */
+  Reconcile = 'maintenance.reconcile',
+}
+
+export interface TaskPoint {
+  taskId: string;
+  /** The due time the job was made for (ISO); a task whose due time moved makes the job stale. */
+  dueAt: string;
 }
 
 export interface JobPayloads {
   [JobName.AuditSeal]: Record<string, never>;
+  [JobName.TaskReminder]: TaskPoint & { offsetMinutes: number };
+  [JobName.TaskEscalation]: TaskPoint;
+  [JobName.SafetyCheckAlert]: TaskPoint & { stage: '12h_left' | 'overdue' };
+  [JobName.Reconcile]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.AuditSeal]: QueueName.Maintenance,
+  [JobName.TaskReminder]: QueueName.Tasks,
+  [JobName.TaskEscalation]: QueueName.Tasks,
+  [JobName.SafetyCheckAlert]: QueueName.Cases,
+  [JobName.Reconcile]: QueueName.Maintenance,
 };
 
 export const ALL_QUEUES = Object.values(QueueName);
+
+/** Seconds-level jobs on BullMQ job schedulers: upserted by every worker at start and again every sweep period. */
+export const REPEATABLE_JOBS: {
+  job: JobName.AuditSeal | JobName.Reconcile;
+  everyMs: (config: { RECONCILE_EVERY_MS: number }) => number;
+}[] = [
+  // Audit entries are sealed into the hash chain a few seconds behind (domain.md, "Audit").
+  { job: JobName.AuditSeal, everyMs: () => 3_000 },
+  { job: JobName.Reconcile, everyMs: (config) => config.RECONCILE_EVERY_MS },
+];

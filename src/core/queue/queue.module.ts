@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { ALL_QUEUES } from './jobs';
 import { JobQueue } from './job-queue.service';
+import { Outbox, OutboxRelay } from './outbox';
 
 export function redisConnection(url: string) {
   const u = new URL(url);
@@ -35,7 +36,7 @@ export function redisConnection(url: string) {
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],
-  providers: [JobQueue],
-  exports: [JobQueue, BullModule],
+  providers: [JobQueue, Outbox, OutboxRelay],
+  exports: [JobQueue, Outbox, OutboxRelay, BullModule],
 })
 export class QueueModule {}

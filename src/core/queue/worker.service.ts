@@ -3,7 +3,8 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Job, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { JOB_HANDLER } from './job-handler.decorator';
-import { ALL_QUEUES, JobName } from './jobs';
+import { JobQueue } from './job-queue.service';
+import { ALL_QUEUES, JobName, REPEATABLE_JOBS } from './jobs';
 import { redisConnection } from './queue.module';
 
 type Handler = (payload: unknown, job: Job) => Promise<unknown>;
@@ -18,12 +19,14 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger('Worker');
   private readonly workers: Worker[] = [];
   private handlers = new Map<string, Handler>();
+  private scheduleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
+    private readonly jobs: JobQueue,
   ) {}
 
   /** Builds the job → handler table; a job with no handler or two stops the boot. */
@@ -57,6 +60,9 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
         connection: redisConnection(this.config.REDIS_URL),
         prefix: `${this.config.REDIS_PREFIX}:bull`,
         concurrency: 8,
+        // A job whose worker died is taken over once its lock expires (jobs.md).
+        lockDuration: this.config.WORKER_LOCK_MS,
+        stalledInterval: this.config.WORKER_LOCK_MS,
       });
       // Errors are retried by BullMQ; log them without the payload.
       worker.on('failed', (job, err) =>
@@ -69,6 +75,18 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       this.workers.push(worker);
     }
     this.logger.log(`worker running on queues: ${ALL_QUEUES.join(', ')}`);
+    // The repeatable jobs live in Redis; upserting them again every sweep
+    // period brings them back if Redis lost everything (jobs.md, "Reconciliation").
+    void this.upsertSchedules();
+    this.scheduleTimer = setInterval(() => void this.upsertSchedules(), this.config.RECONCILE_EVERY_MS);
+  }
+
+  private async upsertSchedules(): Promise<void> {
+    try {
+      for (const { job, everyMs } of REPEATABLE_JOBS) await this.jobs.every(job, everyMs(this.config), {});
+    } catch (error) {
+      this.logger.warn(`could not upsert job schedulers: ${(error as Error).message}`);
+    }
   }
 
   private async dispatch(job: Job): Promise<unknown> {
@@ -80,6 +98,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Graceful shutdown (jobs.md): stop taking jobs, let the ones in hand finish. */
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.scheduleTimer);
     await Promise.all(this.workers.map((w) => w.close()));
   }
 }

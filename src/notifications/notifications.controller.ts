@@ -1,0 +1,35 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { Allow, CurrentActor } from '../access/decorators';
+import type { Actor } from '../access/policy';
+import { ListQuery } from '../core/http/pagination';
+import { Notifications } from './notifications.service';
+
+export class ListNotificationsQuery extends ListQuery {
+  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  unread?: 'true' | 'false';
+}
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('notifications')
+export class NotificationsController {
+  constructor(private readonly notifications: Notifications) {}
+
+  /** The caller's own notifications, newest first. */
+  @Allow('notification.read')
+  @Get()
+  list(@CurrentActor() actor: Actor, @Query() query: ListNotificationsQuery) {
+    return this.notifications.list(actor, query);
+  }
+
+  @Allow('notification.read')
+  @Post(':id/read')
+  @HttpCode(200)
+  read(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe({ version: '4' })) id: string) {
+    return this.notifications.markRead(actor, id);
+  }
+}

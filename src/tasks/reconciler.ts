@@ -1,0 +1,108 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Case } from '../cases/case.entity';
+import { AppConfig } from '../core/config/app-config';
+import { IDEMPOTENCY_WINDOW_HOURS } from '../core/idempotency';
+import { JobHandler } from '../core/queue/job-handler.decorator';
+import { JobQueue } from '../core/queue/job-queue.service';
+import { JobName } from '../core/queue/jobs';
+import { OutboxRelay } from '../core/queue/outbox';
+import { TaskRules } from './task-rules';
+import { taskSchedule } from './task-schedule';
+
+export interface SweepReport {
+  relayed: number;
+  enqueued: number;
+  reviewsCreated: number;
+}
+
+/**
+ * The reconciliation sweep (jobs.md): PostgreSQL is the truth, Redis the
+ * clock. On a short cycle it looks for due work without a delivered event
+ * and (re-)enqueues it under its deterministic id, so if Redis lost
+ * everything the schedule is rebuilt; a job that still exists is not doubled.
+ */
+@Injectable()
+export class Reconciler {
+  private readonly logger = new Logger('Reconciler');
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly relay: OutboxRelay,
+    private readonly jobs: JobQueue,
+    private readonly rules: TaskRules,
+    private readonly config: AppConfig,
+  ) {}
+
+  @JobHandler(JobName.Reconcile)
+  async sweep(): Promise<SweepReport> {
+    const relayed = await this.relay.flush();
+    const enqueued = await this.taskJobs();
+    const reviewsCreated = await this.reviews();
+    await this.housekeeping();
+    if (enqueued + reviewsCreated > 0)
+      this.logger.log(`sweep: enqueued ${enqueued} task jobs, created ${reviewsCreated} reviews`);
+    return { relayed, enqueued, reviewsCreated };
+  }
+
+  /** Open tasks' jobs that are due by the next sweep and whose event was not delivered yet. */
+  private async taskJobs(): Promise<number> {
+    const horizonMs = this.config.RECONCILE_EVERY_MS * 2;
+    const policy = this.rules.schedulePolicy;
+    const lead = Math.max(0, ...policy.reminderOffsetsMinutes) * 60_000;
+    const tasks = (await this.db.query(
+      `SELECT id, kind, due_at AS "dueAt", due_set_at AS "dueSetAt" FROM tasks
+        WHERE status = 'open' AND due_at <= now() + make_interval(secs => $1)`,
+      [(horizonMs + lead) / 1000],
+    )) as { id: string; kind: string; dueAt: Date; dueSetAt: Date }[];
+    const now = Date.now();
+    const points = tasks.flatMap((t) =>
+      taskSchedule(t, policy).filter(
+        (p) =>
+          p.runAt.getTime() <= now + horizonMs &&
+          // A reminder "24 h before" is pointless once the task is due; the due and escalation points remain.
+          !(p.job === JobName.TaskReminder && p.runAt.getTime() < t.dueAt.getTime() && t.dueAt.getTime() <= now),
+      ),
+    );
+    if (points.length === 0) return 0;
+    const delivered = new Set(
+      (
+        (await this.db.query(`SELECT DISTINCT event_key FROM notifications WHERE event_key = ANY($1::text[])`, [
+          points.map((p) => p.jobId),
+        ])) as { event_key: string }[]
+      ).map((r) => r.event_key),
+    );
+    const missing = points.filter((p) => !delivered.has(p.jobId));
+    await Promise.all(
+      missing.map((p) =>
+        this.jobs.add(p.job, p.payload, { jobId: p.jobId, delay: Math.max(0, p.runAt.getTime() - now) }),
+      ),
+    );
+    return missing.length;
+  }
+
+  /** Every registered or monitored case has an open review task. */
+  private async reviews(): Promise<number> {
+    const cases = await this.db
+      .getRepository(Case)
+      .createQueryBuilder('c')
+      .where(`c.status NOT IN ('closed', 'intake')`)
+      .andWhere(`(c.protection <> 'none' OR c.status = 'monitoring')`)
+      .andWhere(`NOT EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.kind = 'review' AND t.status = 'open')`)
+      .take(500)
+      .getMany();
+    let created = 0;
+    for (const c of cases) {
+      if (await this.db.transaction((m) => this.rules.ensureReview(m, c))) created += 1;
+    }
+    return created;
+  }
+
+  private async housekeeping(): Promise<void> {
+    await this.db.query(`DELETE FROM outbox WHERE sent_at < now() - interval '7 days'`);
+    await this.db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [
+      IDEMPOTENCY_WINDOW_HOURS,
+    ]);
+    await this.db.query(`DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day'`);
+  }
+}

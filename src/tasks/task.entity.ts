@@ -1,0 +1,64 @@
+import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import type { TaskKind, TaskPriority, TaskStatus } from '../directory/code-lists';
+
+/** Work that must happen later (domain.md, "Follow-up tasks"). Overdue is computed, never stored. */
+@Entity('tasks')
+export class Task {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column('uuid')
+  caseId!: string;
+
+  @Column('uuid', { nullable: true })
+  referralId!: string | null;
+
+  @Column('text')
+  kind!: TaskKind;
+
+  @Column('text')
+  title!: string;
+
+  @Column('timestamptz')
+  dueAt!: Date;
+
+  @Column('timestamptz')
+  dueSetAt!: Date;
+
+  @Column('uuid')
+  assigneeId!: string;
+
+  @Column('text')
+  priority!: TaskPriority;
+
+  @Column('text')
+  status!: TaskStatus;
+
+  /** manual, rule_48h, review, conference, referral_followup */
+  @Column('text')
+  origin!: string;
+
+  @Column('text', { nullable: true })
+  originKey!: string | null;
+
+  @Column('uuid', { nullable: true })
+  createdBy!: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  closedAt!: Date | null;
+
+  @Column('uuid', { nullable: true })
+  closedBy!: string | null;
+
+  @Column('text', { nullable: true })
+  note!: string | null;
+
+  @Column('timestamptz', { default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column('timestamptz', { default: () => 'now()' })
+  updatedAt!: Date;
+
+  @VersionColumn()
+  version!: number;
+}

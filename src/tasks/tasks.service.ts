@@ -1,0 +1,215 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Permission } from '../access/matrix';
+import { allows, Actor, authorize, FieldMap, scopeWhere } from '../access/policy';
+import { AuditLog } from '../audit/audit.service';
+import { caseAccess } from '../cases/case-lifecycle';
+import { CaseRecords, readPermissionOf } from '../cases/case-records';
+import { Case } from '../cases/case.entity';
+import { DomainError } from '../core/errors/domain-error';
+import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
+import { versionConflict } from '../core/http/versioning';
+import { CloseTaskDto, CreateTaskDto, ListTasksQuery, UpdateTaskDto } from './dto/task.dto';
+import { TaskRules } from './task-rules';
+import { Task } from './task.entity';
+
+export type TaskView = Omit<Task, 'originKey' | 'dueSetAt'> & { overdue: boolean };
+
+export const taskView = (t: Task): TaskView => {
+  const { originKey: _k, dueSetAt: _d, ...rest } = t;
+  return { ...rest, overdue: t.status === 'open' && t.dueAt.getTime() < Date.now() };
+};
+
+/** A task's access shape: its assignee and kind, and its case's. */
+const taskAccess = (t: Pick<Task, 'assigneeId' | 'kind'>, c: Case) => ({
+  assigneeId: t.assigneeId,
+  kind: t.kind,
+  case: caseAccess(c),
+});
+
+const TASK_FIELDS: FieldMap = {
+  assigneeId: { sql: 't.assignee_id' },
+  kind: { sql: 't.kind' },
+  'case.districtId': { sql: 'c.district_id' },
+  'case.confidential': { sql: 'c.confidential' },
+  'case.assigneeIds': { sql: 'c.assignee_ids', array: 'uuid' },
+  'case.hasReferral': { sql: 'c.has_referral' },
+};
+
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly rules: TaskRules,
+    private readonly records: CaseRecords,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async list(actor: Actor, query: ListTasksQuery): Promise<Page<TaskView>> {
+    const limit = limitOf(query);
+    const after = decodeCursor(query.cursor, 2);
+    const qb = this.db
+      .getRepository(Task)
+      .createQueryBuilder('t')
+      .innerJoin(Case, 'c', 'c.id = t.case_id')
+      .where(scopeWhere(actor, 'task.read', TASK_FIELDS))
+      .orderBy('t.due_at', 'ASC')
+      .addOrderBy('t.id', 'ASC');
+    if (query.assigneeId) {
+      qb.andWhere('t.assignee_id = :assignee', {
+        assignee: query.assigneeId === 'me' ? actor.userId : query.assigneeId,
+      });
+    }
+    if (query.status) qb.andWhere('t.status = :status', { status: query.status });
+    if (query.overdue === 'true') qb.andWhere(`t.status = 'open' AND t.due_at < now()`);
+    if (query.overdue === 'false') qb.andWhere(`NOT (t.status = 'open' AND t.due_at < now())`);
+    if (query.caseId) qb.andWhere('t.case_id = :caseId', { caseId: query.caseId });
+    if (query.kind) qb.andWhere('t.kind = :kind', { kind: query.kind });
+    if (query.dueBefore) qb.andWhere('t.due_at < :dueBefore', { dueBefore: query.dueBefore });
+    if (after) qb.andWhere('(t.due_at, t.id) > (:k0, :k1)', { k0: after[0], k1: after[1] });
+    const rows = await qb.take(limit + 1).getMany();
+    return toPage(rows, limit, (t) => [t.dueAt.toISOString(), t.id], taskView);
+  }
+
+  async get(actor: Actor, id: string): Promise<TaskView> {
+    return this.db.transaction(async (m) => taskView((await this.load(m, actor, id, 'task.read')).task));
+  }
+
+  /** POST /cases/{id}/tasks */
+  async create(actor: Actor, caseId: string, dto: CreateTaskDto): Promise<TaskView> {
+    return this.db.transaction(async (m) => {
+      const c = await this.records.load(m, actor, caseId, readPermissionOf(actor));
+      const shape = taskAccess({ assigneeId: dto.assigneeId, kind: dto.kind }, c);
+      if (!allows(actor, 'task.manage', shape))
+        throw DomainError.forbidden('You may not create this task on this case');
+      await this.checkAssignee(m, c, dto.assigneeId, dto.kind);
+      const task = (await this.rules.createTask(m, {
+        caseId: c.id,
+        kind: dto.kind,
+        title: dto.title,
+        dueAt: new Date(dto.dueAt),
+        assigneeId: dto.assigneeId,
+        priority: dto.priority ?? 'normal',
+        origin: 'manual',
+        createdBy: actor.userId,
+      })) as Task;
+      await this.audit.record(m, actor, {
+        action: 'create',
+        entityType: 'task',
+        entityId: task.id,
+        districtId: c.districtId,
+        summary: { caseId: c.id, kind: task.kind, assigneeId: task.assigneeId },
+      });
+      return taskView(task);
+    });
+  }
+
+  /** PATCH /tasks/{id}: title, due time, priority; a new assignee is a supervisor's reassignment. */
+  async update(actor: Actor, id: string, version: number, dto: UpdateTaskDto): Promise<TaskView> {
+    return this.db.transaction(async (m) => {
+      const { task, c } = await this.load(m, actor, id, 'task.manage', true);
+      if (task.version !== version) throw versionConflict(task.version);
+      if (task.status !== 'open') throw new DomainError('conflict', `The task is ${task.status}`);
+      const fields: string[] = [];
+      if (dto.assigneeId !== undefined && dto.assigneeId !== task.assigneeId) {
+        if (!allows(actor, 'task.reassign', taskAccess(task, c)))
+          throw DomainError.forbidden('Only a supervisor reassigns tasks');
+        await this.checkAssignee(m, c, dto.assigneeId, task.kind);
+        task.assigneeId = dto.assigneeId;
+        fields.push('assigneeId');
+      }
+      const moved = dto.dueAt !== undefined && new Date(dto.dueAt).getTime() !== task.dueAt.getTime();
+      if (moved) {
+        task.dueAt = new Date(dto.dueAt as string);
+        task.dueSetAt = new Date();
+        fields.push('dueAt');
+      }
+      if (dto.title !== undefined) ((task.title = dto.title), fields.push('title'));
+      if (dto.priority !== undefined) ((task.priority = dto.priority), fields.push('priority'));
+      task.updatedAt = new Date();
+      const saved = await m.getRepository(Task).save(task);
+      // New due time, new job ids; the old jobs find themselves stale and do nothing.
+      if (moved) await this.rules.schedule(m, saved);
+      await this.audit.record(m, actor, {
+        action: 'update',
+        entityType: 'task',
+        entityId: id,
+        districtId: c.districtId,
+        summary: { fields },
+      });
+      return taskView(saved);
+    });
+  }
+
+  async complete(actor: Actor, id: string, dto: CloseTaskDto): Promise<TaskView> {
+    return this.close(actor, id, 'done', dto);
+  }
+
+  async cancel(actor: Actor, id: string, dto: CloseTaskDto): Promise<TaskView> {
+    return this.close(actor, id, 'cancelled', dto);
+  }
+
+  private async close(actor: Actor, id: string, status: 'done' | 'cancelled', dto: CloseTaskDto): Promise<TaskView> {
+    return this.db.transaction(async (m) => {
+      const { task, c } = await this.load(m, actor, id, 'task.manage', true);
+      if (task.status !== 'open') throw new DomainError('conflict', `The task is already ${task.status}`);
+      task.status = status;
+      task.closedAt = new Date();
+      task.closedBy = actor.userId;
+      task.note = dto.note ?? task.note;
+      task.updatedAt = new Date();
+      const saved = await m.getRepository(Task).save(task);
+      await this.audit.record(m, actor, {
+        action: 'transition',
+        entityType: 'task',
+        entityId: id,
+        districtId: c.districtId,
+        summary: { to: status, kind: task.kind },
+      });
+      // The next progress review is planned when one is done (or dropped).
+      if (task.kind === 'review') await this.rules.ensureReview(m, c);
+      return taskView(saved);
+    });
+  }
+
+  /**
+   * Loads a task and checks the permission on it. A task on a case out of the
+   * actor's scope, or one they may not even read, is a 404.
+   */
+  private async load(m: EntityManager, actor: Actor, id: string, permission: Permission, lock = false) {
+    const task = await m
+      .getRepository(Task)
+      .findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!task) throw DomainError.notFound('Task');
+    const c = await m.getRepository(Case).findOneByOrFail({ id: task.caseId });
+    authorize(actor, permission, taskAccess(task, c), 'task.read', 'Task');
+    return { task, c };
+  }
+
+  /**
+   * The assignee must be able to do the work: a current member or supervisor
+   * of the case's district, or assigned to the case; staff take referral
+   * follow-ups.
+   */
+  private async checkAssignee(m: EntityManager, c: Case, assigneeId: string, kind: string): Promise<void> {
+    const [row] = (await m.query(
+      `SELECT u.active, u.roles,
+              EXISTS (SELECT 1 FROM district_members dm WHERE dm.user_id = u.id AND dm.district_id = $2
+                        AND dm.valid_from <= now() AND (dm.valid_to IS NULL OR dm.valid_to > now()))
+           OR EXISTS (SELECT 1 FROM district_supervisors ds WHERE ds.user_id = u.id AND ds.district_id = $2
+                        AND ds.valid_from <= now() AND (ds.valid_to IS NULL OR ds.valid_to > now())) AS in_district
+         FROM users u WHERE u.id = $1`,
+      [assigneeId, c.districtId],
+    )) as { active: boolean; roles: string[]; in_district: boolean }[];
+    const ok =
+      row?.active &&
+      (row.in_district ||
+        c.assigneeIds.includes(assigneeId) ||
+        (kind === 'referral_followup' && row.roles.includes('staff')));
+    if (!ok) {
+      throw DomainError.validation([
+        { field: 'assigneeId', message: "must be an active user of the case's district or assigned to the case" },
+      ]);
+    }
+  }
+}
