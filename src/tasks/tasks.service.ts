@@ -124,8 +124,14 @@ export class TasksService {
         task.dueSetAt = new Date();
         fields.push('dueAt');
       }
-      if (dto.title !== undefined) ((task.title = dto.title), fields.push('title'));
-      if (dto.priority !== undefined) ((task.priority = dto.priority), fields.push('priority'));
+      if (dto.title !== undefined) {
+        task.title = dto.title;
+        fields.push('title');
+      }
+      if (dto.priority !== undefined) {
+        task.priority = dto.priority;
+        fields.push('priority');
+      }
       task.updatedAt = new Date();
       const saved = await m.getRepository(Task).save(task);
       // New due time, new job ids; the old jobs find themselves stale and do nothing.
