@@ -1,24 +1,27 @@
 import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { ConfigError, loadConfig } from './core/config/app-config';
+import { AppConfig, ConfigError, loadConfig } from './core/config/app-config';
 
 /**
  * The worker process (jobs.md, "Processes"): runs the queue handlers, serves
  * no HTTP. Scale it separately from the API; all share one PostgreSQL and one
  * Redis.
  */
-async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(AppModule.forWorker(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   // SIGTERM: stop taking jobs, finish the ones in hand, then exit.
   app.enableShutdownHooks();
   await app.init();
+  return app;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  startWorker(loadConfig(process.env)).catch((error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  });
+}

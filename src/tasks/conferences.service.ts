@@ -38,7 +38,10 @@ export class ConferencesService {
 
   async create(actor: Actor, caseId: string, dto: CreateConferenceDto): Promise<ConferenceView> {
     return this.db.transaction(async (m) => {
-      const c = await this.records.load(m, actor, caseId, 'conference.manage', { readPermission: 'case.read' });
+      const c = await this.records.load(m, actor, caseId, readPermissionOf(actor));
+      if (!allows(actor, 'conference.manage', { case: caseAccess(c) })) {
+        throw DomainError.forbidden('You may not hold conferences on this case');
+      }
       const [{ users, orgs }] = (await m.query(
         `SELECT (SELECT count(*)::int FROM users WHERE id = ANY($1::uuid[])) AS users,
                 (SELECT count(*)::int FROM organizations WHERE id = ANY($2::uuid[])) AS orgs`,

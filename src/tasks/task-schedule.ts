@@ -29,18 +29,22 @@ export interface SchedulableTask {
 
 const MINUTE = 60_000;
 
-/** Job ids, which are also the notifications' event keys. */
+/**
+ * Job ids, which are also the notifications' event keys. jobs.md writes them
+ * with colons (`task-reminder:{taskId}:{dueAt}:{offset}`); BullMQ refuses
+ * colons in custom ids, so the parts are joined with dots.
+ */
 export const taskEventKeys = {
   reminder: (taskId: string, dueMs: number, offsetMinutes: number) =>
-    `task-reminder:${taskId}:${dueMs}:${offsetMinutes}`,
-  escalation: (taskId: string, dueMs: number) => `task-escalation:${taskId}:${dueMs}`,
+    `task-reminder.${taskId}.${dueMs}.${offsetMinutes}`,
+  escalation: (taskId: string, dueMs: number) => `task-escalation.${taskId}.${dueMs}`,
   safetyAlert: (taskId: string, dueMs: number, stage: '12h_left' | 'overdue') =>
-    `safety-check-alert:${taskId}:${dueMs}:${stage}`,
+    `safety-check-alert.${taskId}.${dueMs}.${stage}`,
 };
 
 /**
  * Every job an open task will need, each with its deterministic id
- * (jobs.md: `task-reminder:{taskId}:{dueAt}:{offset}`). The id is also the
+ * (`task-reminder.{taskId}.{dueAt}.{offset}`). The id is also the
  * notification's event key, so a job, a retry and the sweep all agree on
  * whether the event was delivered. Moving the due time changes every id.
  */
