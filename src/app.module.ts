@@ -6,6 +6,7 @@ import { CasesModule } from './cases/cases.module';
 import { AppConfig } from './core/config/app-config';
 import { DirectoryModule } from './directory/directory.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { ReferralsModule } from './referrals/referrals.module';
 import { TasksModule } from './tasks/tasks.module';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
@@ -24,6 +25,7 @@ const DOMAIN_MODULES: Type[] = [
   NotificationsModule,
   CasesModule,
   TasksModule,
+  ReferralsModule,
 ];
 
 @Module({})

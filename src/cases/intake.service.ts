@@ -11,6 +11,7 @@ import { nextCaseNumber } from './case-numbers';
 import { CaseRecords } from './case-records';
 import { CaseEvent } from './case-event.entity';
 import { Case } from './case.entity';
+import { Consultation } from './consultation.entity';
 import { assertOpen, ConsultationsService } from './consultations.service';
 import { HouseholdDto, IntakeDto, SubjectDto } from './dto/intake.dto';
 import { Household, HouseholdMember, Person } from './person.entity';
@@ -59,8 +60,19 @@ export class IntakeService {
     return { case: await this.cases.view(m, actor, caseId), consultation: consultationView(consultation) };
   }
 
-  /** Opens a case in `intake` for a new subject, with its household and first consultation. */
-  async open(m: EntityManager, actor: Actor, dto: IntakeDto): Promise<IntakeResult> {
+  private async open(m: EntityManager, actor: Actor, dto: IntakeDto): Promise<IntakeResult> {
+    const { case: c, consultation } = await this.openCase(m, actor, dto);
+    return {
+      case: await this.cases.view(m, actor, c.id, { audit: false }),
+      consultation: consultationView(consultation),
+    };
+  }
+
+  /**
+   * Opens a case in `intake` for a new subject, with its household and first
+   * consultation (also used for incoming referrals without a case).
+   */
+  async openCase(m: EntityManager, actor: Actor, dto: IntakeDto): Promise<{ case: Case; consultation: Consultation }> {
     const subject = dto.subject as SubjectDto;
     const household = dto.household as HouseholdDto;
     const kanaKey = normalizeKana(`${subject.familyNameKana}${subject.givenNameKana}`);
@@ -159,8 +171,7 @@ export class IntakeService {
       districtId,
       summary: { number, fields: ['subject', 'household', 'consultation'], members: household.members.length },
     });
-    const recorded = await this.consultations.record(m, actor, c, consultation, true);
-    return { case: await this.cases.view(m, actor, c.id, { audit: false }), consultation: consultationView(recorded) };
+    return { case: c, consultation: await this.consultations.record(m, actor, c, consultation, true) };
   }
 
   /** Cases of a person with the same normalized kana name and date, in any district (no names). */

@@ -12,7 +12,9 @@ import { startWorker } from '../../src/worker';
 const hold = Number(process.env.TEST_HOLD_AFTER_JOB_MS ?? 0);
 if (hold > 0) {
   for (const name of ['remind', 'escalate', 'alertSafetyCheck'] as const) {
-    const original = Object.getOwnPropertyDescriptor(TaskJobs.prototype, name)!.value as (...a: unknown[]) => Promise<number>;
+    const original = Object.getOwnPropertyDescriptor(TaskJobs.prototype, name)!.value as (
+      ...a: unknown[]
+    ) => Promise<number>;
     const held = async function (this: TaskJobs, ...args: unknown[]) {
       const result = await original.apply(this, args);
       process.stdout.write(`job-done-holding ${result}\n`);
@@ -20,7 +22,8 @@ if (hold > 0) {
       return result;
     };
     // Keep the @JobHandler metadata, which the worker reads from the function.
-    for (const key of Reflect.getMetadataKeys(original)) Reflect.defineMetadata(key, Reflect.getMetadata(key, original), held);
+    for (const key of Reflect.getMetadataKeys(original))
+      Reflect.defineMetadata(key, Reflect.getMetadata(key, original), held);
     Object.defineProperty(TaskJobs.prototype, name, { value: held });
   }
 }

@@ -151,6 +151,13 @@ export class AppConfig {
   )
   REVIEW_CYCLE_MONTHS?: string;
 
+  /** Days a referral's answer is due after sending, per urgency (domain.md: 1, 3, 14). */
+  @IsOptional()
+  @Matches(/^\s*(emergency|priority|routine)=\d{1,3}\s*(,\s*(emergency|priority|routine)=\d{1,3}\s*)*$/, {
+    message: 'REFERRAL_RESPONSE_DAYS must look like emergency=1,priority=3,routine=14',
+  })
+  REFERRAL_RESPONSE_DAYS?: string;
+
   /** How often the reconciliation sweep rebuilds the schedule from PostgreSQL. */
   @Transform(toInt)
   @IsInt()
@@ -205,6 +212,15 @@ export class AppConfig {
       cycle[key as keyof typeof cycle] = Number(months);
     }
     return cycle;
+  }
+
+  get referralResponseDays(): Record<'emergency' | 'priority' | 'routine', number> {
+    const days = { emergency: 1, priority: 3, routine: 14 };
+    for (const part of (this.REFERRAL_RESPONSE_DAYS ?? '').split(',').filter((p) => p.trim())) {
+      const [key, n] = part.split('=').map((x) => x.trim());
+      days[key as keyof typeof days] = Number(n);
+    }
+    return days;
   }
 
   get logPretty(): boolean {

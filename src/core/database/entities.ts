@@ -8,6 +8,7 @@ import { District } from '../../directory/district.entity';
 import { DistrictMember, DistrictSupervisor } from '../../directory/district-membership.entity';
 import { Organization } from '../../directory/organization.entity';
 import { User } from '../../directory/user.entity';
+import { Referral } from '../../referrals/referral.entity';
 import { Task } from '../../tasks/task.entity';
 
 /**
@@ -29,4 +30,5 @@ export const ENTITIES: Function[] = [
   CaseEvent,
   Consultation,
   Task,
+  Referral,
 ];

@@ -23,6 +23,10 @@ export enum JobName {
   SafetyCheckAlert = 'case.safety_check_alert',
   /** Rebuild from PostgreSQL whatever the queue should hold (jobs.md, "Reconciliation"). */
   Reconcile = 'maintenance.reconcile',
+  /** A referral past its response due date with no response: tell the sender and staff, once a day. */
+  ReferralOverdue = 'referral.overdue',
+  /** Find unanswered referrals whose day's reminder is not on the queue (the referrals' reconciliation). */
+  ReferralSweep = 'maintenance.referral_sweep',
 }
 
 export interface TaskPoint {
@@ -37,6 +41,9 @@ export interface JobPayloads {
   [JobName.TaskEscalation]: TaskPoint;
   [JobName.SafetyCheckAlert]: TaskPoint & { stage: '12h_left' | 'overdue' };
   [JobName.Reconcile]: Record<string, never>;
+  /** `day` 0 is the due date itself, 1 the day after, ... */
+  [JobName.ReferralOverdue]: { referralId: string; dueAt: string; day: number };
+  [JobName.ReferralSweep]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -45,16 +52,19 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.TaskEscalation]: QueueName.Tasks,
   [JobName.SafetyCheckAlert]: QueueName.Cases,
   [JobName.Reconcile]: QueueName.Maintenance,
+  [JobName.ReferralOverdue]: QueueName.Referrals,
+  [JobName.ReferralSweep]: QueueName.Maintenance,
 };
 
 export const ALL_QUEUES = Object.values(QueueName);
 
 /** Seconds-level jobs on BullMQ job schedulers: upserted by every worker at start and again every sweep period. */
 export const REPEATABLE_JOBS: {
-  job: JobName.AuditSeal | JobName.Reconcile;
+  job: JobName.AuditSeal | JobName.Reconcile | JobName.ReferralSweep;
   everyMs: (config: { RECONCILE_EVERY_MS: number }) => number;
 }[] = [
   // Audit entries are sealed into the hash chain a few seconds behind (domain.md, "Audit").
   { job: JobName.AuditSeal, everyMs: () => 3_000 },
   { job: JobName.Reconcile, everyMs: (config) => config.RECONCILE_EVERY_MS },
+  { job: JobName.ReferralSweep, everyMs: (config) => config.RECONCILE_EVERY_MS },
 ];

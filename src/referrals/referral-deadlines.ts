@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../core/config/app-config';
+import { JobHandler } from '../core/queue/job-handler.decorator';
+import { JobQueue } from '../core/queue/job-queue.service';
+import { JobName, JobPayloads } from '../core/queue/jobs';
+import { Outbox, OutboxJob } from '../core/queue/outbox';
+import { Notifications } from '../notifications/notifications.service';
+import { TaskRules } from '../tasks/task-rules';
+import type { Referral } from './referral.entity';
+
+const DAY = 24 * 3_600_000;
+
+/** Job id and notification event key of the reminder for day `day` after the due date. */
+export const referralOverdueKey = (referralId: string, dueMs: number, day: number) =>
+  `referral-overdue.${referralId}.${dueMs}.${day}`;
+
+/** Days since the due date: 0 on the due date itself (and before it). */
+const currentDay = (due: Date) => Math.max(0, Math.floor((Date.now() - due.getTime()) / DAY));
+
+export function overdueJob(referralId: string, due: Date, day: number): OutboxJob & { runAt: Date } {
+  return {
+    job: JobName.ReferralOverdue,
+    jobId: referralOverdueKey(referralId, due.getTime(), day),
+    payload: { referralId, dueAt: due.toISOString(), day },
+    runAt: new Date(due.getTime() + day * DAY),
+  };
+}
+
+/**
+ * Deadlines the system enforces (domain.md, "Referrals"): a referral past its
+ * response due date with no response is overdue; the sender and staff are
+ * told, a `referral_followup` task is raised for the sender, and the
+ * reminder repeats daily until the referral moves.
+ */
+@Injectable()
+export class ReferralDeadlines {
+  constructor(
+    private readonly db: DataSource,
+    private readonly outbox: Outbox,
+    private readonly jobs: JobQueue,
+    private readonly notifications: Notifications,
+    private readonly rules: TaskRules,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The due date of a referral sent now: agreed, or by urgency (1, 3, 14 days by default). */
+  dueDateOf(r: Pick<Referral, 'agreedResponseDueAt' | 'urgency'>, sentAt: Date): Date {
+    return r.agreedResponseDueAt ?? new Date(sentAt.getTime() + this.config.referralResponseDays[r.urgency] * DAY);
+  }
+
+  /**
+   * Called in the transaction that sends a referral: its first overdue check,
+   * at the due time, or today's when the due date has already passed.
+   */
+  async schedule(m: EntityManager, r: Pick<Referral, 'id'>, due: Date): Promise<void> {
+    await this.outbox.add(m, [overdueJob(r.id, due, currentDay(due))]);
+  }
+
+  @JobHandler(JobName.ReferralOverdue)
+  overdue(p: JobPayloads[JobName.ReferralOverdue]): Promise<number> {
+    const dueMs = Date.parse(p.dueAt);
+    return this.db.transaction(async (m) => {
+      const [r] = (await m.query(
+        `SELECT r.id, r.case_id, r.sent_by, r.created_by, r.kind, c.number AS case_number, o.name AS organization
+           FROM referrals r JOIN cases c ON c.id = r.case_id JOIN organizations o ON o.id = r.organization_id
+          WHERE r.id = $1 AND r.status = 'sent' AND r.response_due_at = $2 FOR UPDATE OF r`,
+        [p.referralId, new Date(dueMs)],
+      )) as {
+        id: string;
+        case_id: string;
+        sent_by: string | null;
+        created_by: string;
+        case_number: string;
+        organization: string;
+      }[];
+      // Answered, withdrawn, or its due date changed: nothing is overdue any more.
+      if (!r) return 0;
+      const today = currentDay(new Date(dueMs));
+      if (p.day < today) {
+        // A day that went by unseen (the queue was down): no late reminder for it, just today's.
+        await this.outbox.add(m, [overdueJob(r.id, new Date(dueMs), today)]);
+        return 0;
+      }
+      const sender = r.sent_by ?? r.created_by;
+      const staff = (await m.query(`SELECT id FROM users WHERE active AND 'staff' = ANY(roles)`)) as { id: string }[];
+      const delivered = await this.notifications.deliver(m, [sender, ...staff.map((s) => s.id)], {
+        eventKey: referralOverdueKey(r.id, dueMs, p.day),
+        kind: 'referral_overdue',
+        title: `紹介の回答期限を過ぎています: ${r.organization}（${r.case_number}）`,
+        caseId: r.case_id,
+        referralId: r.id,
+      });
+      await this.rules.createTask(m, {
+        caseId: r.case_id,
+        referralId: r.id,
+        kind: 'referral_followup',
+        title: `回答のない紹介の確認: ${r.organization}`,
+        dueAt: new Date(Date.now() + DAY),
+        assigneeId: sender,
+        priority: 'high',
+        origin: 'referral_followup',
+        // One follow-up per unanswered referral (per due date), not one per day or per sweep.
+        originKey: `referral-followup.${r.id}.${dueMs}`,
+      });
+      // Tomorrow's reminder, unless the referral moves before then.
+      await this.outbox.add(m, [overdueJob(r.id, new Date(dueMs), p.day + 1)]);
+      return delivered;
+    });
+  }
+
+  /**
+   * The referrals' reconciliation: for every unanswered referral whose
+   * current day's reminder is due by the next sweep and not delivered, put
+   * that reminder on the queue (again) under its deterministic id.
+   */
+  @JobHandler(JobName.ReferralSweep)
+  async sweep(): Promise<number> {
+    const horizonMs = this.config.RECONCILE_EVERY_MS * 2;
+    const rows = (await this.db.query(
+      `SELECT id, response_due_at FROM referrals
+        WHERE status = 'sent' AND response_due_at <= now() + make_interval(secs => $1)`,
+      [horizonMs / 1000],
+    )) as { id: string; response_due_at: Date }[];
+    const now = Date.now();
+    const points = rows.map((r) => overdueJob(r.id, r.response_due_at, currentDay(r.response_due_at)));
+    if (points.length === 0) return 0;
+    const delivered = new Set(
+      (
+        (await this.db.query(`SELECT DISTINCT event_key FROM notifications WHERE event_key = ANY($1::text[])`, [
+          points.map((p) => p.jobId),
+        ])) as { event_key: string }[]
+      ).map((r) => r.event_key),
+    );
+    const missing = points.filter((p) => !delivered.has(p.jobId));
+    await Promise.all(
+      missing.map((p) =>
+        this.jobs.add(p.job, p.payload, { jobId: p.jobId, delay: Math.max(0, p.runAt.getTime() - now) }),
+      ),
+    );
+    return missing.length;
+  }
+}

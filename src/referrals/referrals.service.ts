@@ -1,0 +1,407 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { allows, Actor, FieldMap, scopeWhere } from '../access/policy';
+import { AuditLog } from '../audit/audit.service';
+import { caseAccess } from '../cases/case-lifecycle';
+import { readPermissionOf } from '../cases/case-records';
+import { Case } from '../cases/case.entity';
+import { IntakeService } from '../cases/intake.service';
+import { Person } from '../cases/person.entity';
+import { caseHeader, CaseHeader } from '../cases/views';
+import { DomainError } from '../core/errors/domain-error';
+import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
+import { versionConflict } from '../core/http/versioning';
+import { Idempotency, Replayable } from '../core/idempotency';
+import type { LegalBasis, Route } from '../directory/code-lists';
+import { Organization } from '../directory/organization.entity';
+import { Notifications } from '../notifications/notifications.service';
+import { TaskRules } from '../tasks/task-rules';
+import { CreateReferralDto, ListReferralsQuery, ReferralTransitionDto } from './dto/referral.dto';
+import { ReferralDeadlines } from './referral-deadlines';
+import { referralLifecycle } from './referral-lifecycle';
+import { Referral } from './referral.entity';
+
+/** Bases on which personal information may go to an organization outside the council (domain.md). */
+const NON_MEMBER_BASES: LegalBasis[] = ['consent_subject', 'consent_guardian', 'statutory', 'vital_interest'];
+
+/** Who contacted the center, by the type of the organization that refers (相談経路). */
+const ROUTE_OF: Record<string, Route> = {
+  child_guidance_center: 'child_guidance_center',
+  school: 'school',
+  nursery: 'nursery',
+  hospital: 'medical',
+  police: 'police',
+  health_center: 'health_center',
+  welfare_office: 'welfare_office',
+};
+
+const REFERRAL_FIELDS: FieldMap = {
+  'case.districtId': { sql: 'c.district_id' },
+  'case.confidential': { sql: 'c.confidential' },
+  'case.assigneeIds': { sql: 'c.assignee_ids', array: 'uuid' },
+  'case.hasReferral': { sql: 'c.has_referral' },
+};
+
+export interface ReferralView {
+  id: string;
+  caseId: string;
+  /** The case header only (number, status, district, initials): never summaries or household details. */
+  case: CaseHeader;
+  direction: string;
+  kind: string;
+  organization: { id: string; name: string; councilMember: boolean };
+  reason: string;
+  urgency: string;
+  legalBasis: string;
+  sharedInformation: string;
+  status: string;
+  responseDueAt: Date | null;
+  overdue: boolean;
+  sentAt: Date | null;
+  respondedAt: Date | null;
+  closedAt: Date | null;
+  createdBy: string;
+  createdAt: Date;
+  version: number;
+  allowedActions?: string[];
+  events?: unknown[];
+  /** After a case transfer completes: the closure the case's counselor may now request. */
+  suggestedCaseAction?: { action: 'request_closure'; closureReason: 'transferred' };
+}
+
+@Injectable()
+export class ReferralsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly idempotency: Idempotency,
+    private readonly intake: IntakeService,
+    private readonly deadlines: ReferralDeadlines,
+    private readonly rules: TaskRules,
+    private readonly notifications: Notifications,
+    private readonly audit: AuditLog,
+  ) {}
+
+  create(actor: Actor, dto: CreateReferralDto, key: string | undefined): Promise<Replayable<ReferralView>> {
+    return this.idempotency.run(actor.userId, 'referral', key, dto, 201, (m) => this.record(m, actor, dto));
+  }
+
+  private async record(m: EntityManager, actor: Actor, dto: CreateReferralDto): Promise<ReferralView> {
+    if (dto.kind === 'notification' && dto.direction !== 'incoming') {
+      throw DomainError.validation([{ field: 'kind', message: 'a notification (通告) is always incoming' }]);
+    }
+    const org = await m.getRepository(Organization).findOneBy({ id: dto.organizationId });
+    if (!org || !org.active)
+      throw DomainError.validation([{ field: 'organizationId', message: 'no such organization' }]);
+    checkLegalBasis(dto.direction, dto.legalBasis, org);
+
+    let c: Case;
+    let openedHere = false;
+    if (dto.caseId) {
+      const found = await m
+        .getRepository(Case)
+        .findOne({ where: { id: dto.caseId }, lock: { mode: 'pessimistic_write' } });
+      if (!found) throw DomainError.notFound('Case');
+      if (dto.direction === 'outgoing') {
+        if (!allows(actor, readPermissionOf(actor), caseAccess(found))) throw DomainError.notFound('Case');
+        if (!allows(actor, 'referral.create_outgoing', { case: caseAccess(found) })) {
+          throw DomainError.forbidden('You may not refer this case');
+        }
+      }
+      c = found;
+    } else {
+      // An incoming referral about a child without a case: the same intake and duplicate check as a consultation.
+      const opened = await this.intake.openCase(m, actor, {
+        subject: dto.subject,
+        household: dto.household ?? { address: '不明', members: [] },
+        consultation: {
+          occurredAt: new Date().toISOString(),
+          channel: dto.channel ?? 'phone',
+          route: ROUTE_OF[org.type] ?? 'other',
+          consultationType: dto.consultationType ?? (dto.kind === 'notification' ? 'abuse' : 'protection_other'),
+          abuseNotification: dto.kind === 'notification',
+          durationMinutes: 0,
+          summary: `${org.name}からの${dto.kind === 'notification' ? '通告' : '紹介'}: ${dto.reason}`,
+        },
+        confirmNew: dto.confirmNew,
+      });
+      c = opened.case;
+      openedHere = true;
+    }
+
+    const now = new Date();
+    const incoming = dto.direction === 'incoming';
+    const referral = m.getRepository(Referral).create({
+      caseId: c.id,
+      direction: dto.direction,
+      kind: dto.kind,
+      organizationId: org.id,
+      reason: dto.reason,
+      urgency: dto.urgency,
+      legalBasis: dto.legalBasis,
+      sharedInformation: dto.sharedInformation,
+      // An incoming referral has been sent to us: it waits for our answer.
+      status: incoming ? 'sent' : 'draft',
+      agreedResponseDueAt: dto.responseDueAt ? new Date(dto.responseDueAt) : null,
+      responseDueAt: null,
+      sentAt: incoming ? now : null,
+      sentBy: null,
+      respondedAt: null,
+      closedAt: null,
+      createdBy: actor.userId,
+    });
+    if (incoming) referral.responseDueAt = this.deadlines.dueDateOf(referral, now);
+    const saved = await m.getRepository(Referral).save(referral);
+    await m.query(`UPDATE cases SET has_referral = true WHERE id = $1`, [c.id]);
+    await this.event(m, actor, saved.id, 'created', null, saved.status, null);
+    await this.audit.record(m, actor, {
+      action: 'create',
+      entityType: 'referral',
+      entityId: saved.id,
+      districtId: c.districtId,
+      summary: {
+        caseId: c.id,
+        direction: saved.direction,
+        kind: saved.kind,
+        organizationId: org.id,
+        councilMember: org.councilMember,
+        legalBasis: saved.legalBasis,
+        recordedBy: actor.userId,
+        openedCase: openedHere,
+      },
+    });
+    if (incoming) {
+      await this.deadlines.schedule(m, saved, saved.responseDueAt as Date);
+      // 48-hour rule for a notification (通告) on an existing case; a new case got it from its intake consultation.
+      if (dto.kind === 'notification' && !openedHere) {
+        await this.rules.startSafetyCheck(m, c, now, `referral:${saved.id}`, c.number);
+      }
+    }
+    return this.view(m, actor, saved.id, { audit: false });
+  }
+
+  async list(actor: Actor, query: ListReferralsQuery): Promise<Page<ReferralView>> {
+    const limit = limitOf(query);
+    const after = decodeCursor(query.cursor, 2);
+    const qb = this.db
+      .getRepository(Referral)
+      .createQueryBuilder('r')
+      .innerJoin(Case, 'c', 'c.id = r.case_id')
+      .where(scopeWhere(actor, 'referral.read', REFERRAL_FIELDS))
+      .orderBy('r.created_at', 'DESC')
+      .addOrderBy('r.id', 'DESC');
+    if (query.status) qb.andWhere('r.status = :status', { status: query.status });
+    if (query.direction) qb.andWhere('r.direction = :direction', { direction: query.direction });
+    if (query.organizationId) qb.andWhere('r.organization_id = :org', { org: query.organizationId });
+    if (query.caseId) qb.andWhere('r.case_id = :caseId', { caseId: query.caseId });
+    const overdue = `(r.status = 'sent' AND r.response_due_at < now())`;
+    if (query.overdue === 'true') qb.andWhere(overdue);
+    if (query.overdue === 'false') qb.andWhere(`NOT ${overdue}`);
+    if (after) qb.andWhere('(r.created_at, r.id) < (:k0, :k1)', { k0: after[0], k1: after[1] });
+    const page = toPage(
+      await qb.take(limit + 1).getMany(),
+      limit,
+      (r) => [r.createdAt.toISOString(), r.id],
+      (r) => r,
+    );
+    const items = await this.views(this.db.manager, page.items);
+    await this.audit.recordMany(
+      this.db.manager,
+      actor,
+      items.map((v) => ({
+        action: 'read',
+        entityType: 'referral',
+        entityId: v.id,
+        districtId: v.case.districtId,
+        summary: { via: 'list' },
+      })),
+    );
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  async get(actor: Actor, id: string): Promise<ReferralView> {
+    return this.db.transaction((m) => this.view(m, actor, id));
+  }
+
+  /** POST /referrals/{id}/transitions: one row of the lifecycle table, with its event. */
+  async transition(actor: Actor, id: string, dto: ReferralTransitionDto): Promise<ReferralView> {
+    return this.db.transaction(async (m) => {
+      const { referral: r, c, org } = await this.load(m, actor, id, true);
+      if (dto.version !== undefined && dto.version !== r.version) throw versionConflict(r.version);
+      const step = referralLifecycle.decide({ status: r.status, case: caseAccess(c) }, dto.action, actor);
+      const now = new Date();
+      if (dto.action === 'send') {
+        // Consent is checked again when the information actually leaves.
+        checkLegalBasis(r.direction, r.legalBasis, org);
+        r.sentAt = now;
+        r.sentBy = actor.userId;
+        r.responseDueAt = this.deadlines.dueDateOf(r, now);
+        await this.deadlines.schedule(m, r, r.responseDueAt);
+      }
+      if (step.from === 'sent' && step.to !== 'sent') {
+        r.respondedAt = dto.action === 'withdraw' ? r.respondedAt : now;
+        // The answer came (or the question was withdrawn): the follow-up is done.
+        await m.query(
+          `UPDATE tasks SET status = 'done', closed_at = now(), note = coalesce(note, $2), updated_at = now(), version = version + 1
+            WHERE referral_id = $1 AND kind = 'referral_followup' AND status = 'open'`,
+          [r.id, dto.action === 'withdraw' ? '紹介を取り下げ' : '回答あり'],
+        );
+      }
+      if (['declined', 'completed', 'withdrawn'].includes(step.to)) r.closedAt = now;
+      r.status = step.to;
+      r.updatedAt = now;
+      await m.getRepository(Referral).save(r);
+      await this.event(m, actor, r.id, step.action, step.from, step.to, dto.note ?? null);
+      await this.audit.record(m, actor, {
+        action: 'transition',
+        entityType: 'referral',
+        entityId: r.id,
+        districtId: c.districtId,
+        summary: {
+          action: step.action,
+          from: step.from,
+          to: step.to,
+          ...(step.action === 'send' ? { legalBasis: r.legalBasis } : {}),
+        },
+      });
+      const view = await this.view(m, actor, r.id, { audit: false });
+      if (
+        step.to === 'completed' &&
+        r.kind === 'case_transfer' &&
+        ['assessment', 'active', 'monitoring'].includes(c.status)
+      ) {
+        // 送致・移管 done: offer closing the case as transferred, through the normal closure approval.
+        const recipients = [c.primaryCounselorId, ...(await this.notifications.supervisorsOf(m, c.districtId))].filter(
+          (u): u is string => Boolean(u),
+        );
+        await this.notifications.deliver(m, recipients, {
+          eventKey: `case-transfer-completed.${r.id}`,
+          kind: 'case_transfer_completed',
+          title: `移管が完了しました: 終結（移管）を申請できます（${c.number}）`,
+          caseId: c.id,
+          referralId: r.id,
+        });
+        return { ...view, suggestedCaseAction: { action: 'request_closure', closureReason: 'transferred' } };
+      }
+      return view;
+    });
+  }
+
+  private async load(m: EntityManager, actor: Actor, id: string, lock = false) {
+    const referral = await m
+      .getRepository(Referral)
+      .findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!referral) throw DomainError.notFound('Referral');
+    const c = await m.getRepository(Case).findOneByOrFail({ id: referral.caseId });
+    if (!allows(actor, 'referral.read', { case: caseAccess(c) })) throw DomainError.notFound('Referral');
+    const org = await m.getRepository(Organization).findOneByOrFail({ id: referral.organizationId });
+    return { referral, c, org };
+  }
+
+  private async view(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    options: { audit?: boolean } = {},
+  ): Promise<ReferralView> {
+    const { referral, c } = await this.load(m, actor, id);
+    const [view] = await this.views(m, [referral]);
+    const events = await m.query(
+      `SELECT occurred_at AS "occurredAt", actor_id AS "actorId", action, from_status AS "fromStatus", to_status AS "toStatus", note
+         FROM referral_events WHERE referral_id = $1 ORDER BY id`,
+      [id],
+    );
+    if (options.audit !== false) {
+      await this.audit.record(m, actor, {
+        action: 'read',
+        entityType: 'referral',
+        entityId: id,
+        districtId: c.districtId,
+      });
+    }
+    return {
+      ...view,
+      allowedActions: referralLifecycle.allowedActions({ status: referral.status, case: caseAccess(c) }, actor),
+      events,
+    };
+  }
+
+  /** Referral rows with their case header and organization, in two queries. */
+  private async views(m: EntityManager, rows: Referral[]): Promise<ReferralView[]> {
+    if (rows.length === 0) return [];
+    const cases = await m.getRepository(Case).findBy({ id: In([...new Set(rows.map((r) => r.caseId))]) });
+    const people = await m.getRepository(Person).findBy({ id: In(cases.map((c) => c.subjectId)) });
+    const orgs = await m
+      .getRepository(Organization)
+      .findBy({ id: In([...new Set(rows.map((r) => r.organizationId))]) });
+    return rows.map((r) => {
+      const c = cases.find((x) => x.id === r.caseId) as Case;
+      const org = orgs.find((o) => o.id === r.organizationId) as Organization;
+      return {
+        id: r.id,
+        caseId: r.caseId,
+        case: caseHeader(c, people.find((p) => p.id === c.subjectId) as Person),
+        direction: r.direction,
+        kind: r.kind,
+        organization: { id: org.id, name: org.name, councilMember: org.councilMember },
+        reason: r.reason,
+        urgency: r.urgency,
+        legalBasis: r.legalBasis,
+        sharedInformation: r.sharedInformation,
+        status: r.status,
+        responseDueAt: r.responseDueAt,
+        overdue: r.status === 'sent' && r.responseDueAt !== null && r.responseDueAt.getTime() < Date.now(),
+        sentAt: r.sentAt,
+        respondedAt: r.respondedAt,
+        closedAt: r.closedAt,
+        createdBy: r.createdBy,
+        createdAt: r.createdAt,
+        version: r.version,
+      };
+    });
+  }
+
+  private async event(
+    m: EntityManager,
+    actor: Actor,
+    referralId: string,
+    action: string,
+    from: string | null,
+    to: string,
+    note: string | null,
+  ) {
+    await m.query(
+      `INSERT INTO referral_events (referral_id, actor_id, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [referralId, actor.userId, action, from, to, note],
+    );
+  }
+}
+
+/**
+ * Consent is enforced on the server (domain.md): information goes out to an
+ * organization outside the regional council only with consent or another
+ * basis, and `council_member` is a basis only for council members.
+ */
+export function checkLegalBasis(
+  direction: string,
+  basis: LegalBasis,
+  org: Pick<Organization, 'councilMember' | 'name'>,
+): void {
+  if (basis === 'council_member' && !org.councilMember) {
+    throw new DomainError(
+      'consent_required',
+      'The organization is not a member of the regional council (要対協): name another legal basis',
+      {
+        errors: [{ field: 'legalBasis', message: 'council_member is only valid for council members' }],
+      },
+    );
+  }
+  if (direction === 'outgoing' && !org.councilMember && !NON_MEMBER_BASES.includes(basis)) {
+    throw new DomainError(
+      'consent_required',
+      'Sharing with an organization outside the council needs consent or another legal basis',
+      {
+        errors: [{ field: 'legalBasis', message: `must be one of: ${NON_MEMBER_BASES.join(', ')}` }],
+      },
+    );
+  }
+}
