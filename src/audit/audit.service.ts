@@ -46,21 +46,7 @@ export type AuditWho = RequestOrigin & { userId?: string | null; username?: stri
 @Injectable()
 export class AuditLog {
   async record(manager: EntityManager, who: AuditWho, entry: AuditEntry): Promise<void> {
-    await manager.query(
-      `INSERT INTO audit_events (actor_id, actor_username, action, entity_type, entity_id, district_id, client_ip, request_id, summary)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        who.userId ?? null,
-        who.username ?? null,
-        entry.action,
-        entry.entityType,
-        entry.entityId ?? null,
-        entry.districtId ?? null,
-        who.ip,
-        who.requestId,
-        JSON.stringify(entry.summary ?? {}),
-      ],
-    );
+    await this.recordMany(manager, who, [entry]);
   }
 
   /** Several entries at once (a list read audits every case it returned). */

@@ -1,19 +1,7 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { uuidParam } from '../core/http/validation';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
 import { ListQuery } from '../core/http/pagination';
@@ -23,8 +11,6 @@ import { ConsultationsService } from './consultations.service';
 import { AssignmentDto, CaseTransitionDto, ListCasesQuery, UpdateCaseDto } from './dto/case.dto';
 import { ConsultationDto, IntakeDto } from './dto/intake.dto';
 import { IntakeService } from './intake.service';
-
-const uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -64,7 +50,7 @@ export class CasesController {
 
   @Allow('case.read', 'case.read_header')
   @Get('cases/:id')
-  get(@CurrentActor() actor: Actor, @Param('id', uuid) id: string) {
+  get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
     return this.cases.get(actor, id);
   }
 
@@ -72,7 +58,7 @@ export class CasesController {
   @Patch('cases/:id')
   update(
     @CurrentActor() actor: Actor,
-    @Param('id', uuid) id: string,
+    @Param('id', uuidParam) id: string,
     @IfMatch() ifMatch: string | undefined,
     @Body() dto: UpdateCaseDto,
   ) {
@@ -83,7 +69,7 @@ export class CasesController {
   @Put('cases/:id/assignment')
   assign(
     @CurrentActor() actor: Actor,
-    @Param('id', uuid) id: string,
+    @Param('id', uuidParam) id: string,
     @IfMatch() ifMatch: string | undefined,
     @Body() dto: AssignmentDto,
   ) {
@@ -93,31 +79,31 @@ export class CasesController {
   @Allow('case.triage', 'case.progress', 'case.close')
   @Post('cases/:id/transitions')
   @HttpCode(200)
-  transition(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Body() dto: CaseTransitionDto) {
+  transition(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: CaseTransitionDto) {
     return this.cases.transition(actor, id, dto);
   }
 
   @Allow('case.read')
   @Get('cases/:id/events')
-  events(@CurrentActor() actor: Actor, @Param('id', uuid) id: string) {
+  events(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
     return this.cases.events(actor, id);
   }
 
   @Allow('case.read')
   @Get('cases/:id/consultations')
-  listConsultations(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Query() query: ListQuery) {
+  listConsultations(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Query() query: ListQuery) {
     return this.consultations.list(actor, id, query);
   }
 
   @Allow('case.edit')
   @Post('cases/:id/consultations')
-  addConsultation(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Body() dto: ConsultationDto) {
+  addConsultation(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: ConsultationDto) {
     return this.consultations.add(actor, id, dto);
   }
 
   @Allow('case.read')
   @Get('consultations/:id')
-  consultation(@CurrentActor() actor: Actor, @Param('id', uuid) id: string) {
+  consultation(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
     return this.consultations.get(actor, id);
   }
 }

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { uuidParam } from '../core/http/validation';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
 import { expectedVersion, IfMatch } from '../core/http/versioning';
@@ -12,8 +13,6 @@ import {
   ResolveDistrictQuery,
   UpdateDistrictDto,
 } from './dto/district.dto';
-
-const uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('directory')
 @ApiBearerAuth()
@@ -42,7 +41,7 @@ export class DistrictsController {
 
   @Allow('directory.read')
   @Get(':id')
-  get(@Param('id', uuid) id: string) {
+  get(@Param('id', uuidParam) id: string) {
     return this.districts.get(id);
   }
 
@@ -50,7 +49,7 @@ export class DistrictsController {
   @Patch(':id')
   update(
     @CurrentActor() actor: Actor,
-    @Param('id', uuid) id: string,
+    @Param('id', uuidParam) id: string,
     @IfMatch() ifMatch: string | undefined,
     @Body() dto: UpdateDistrictDto,
   ) {
@@ -59,13 +58,13 @@ export class DistrictsController {
 
   @Allow('directory.read')
   @Get(':id/members')
-  async members(@Param('id', uuid) id: string, @Query() query: MembershipHistoryQuery) {
+  async members(@Param('id', uuidParam) id: string, @Query() query: MembershipHistoryQuery) {
     return { items: await this.districts.members(id, query.history === 'true'), nextCursor: null };
   }
 
   @Allow('membership.manage')
   @Post(':id/members')
-  addMember(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Body() dto: AddMemberDto) {
+  addMember(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: AddMemberDto) {
     return this.districts.addMember(actor, id, dto.userId, dto.role);
   }
 
@@ -73,19 +72,23 @@ export class DistrictsController {
   @Allow('membership.manage')
   @Delete(':id/members/:userId')
   @HttpCode(204)
-  async endMember(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Param('userId', uuid) userId: string) {
+  async endMember(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @Param('userId', uuidParam) userId: string,
+  ) {
     await this.districts.endMember(actor, id, userId);
   }
 
   @Allow('directory.read')
   @Get(':id/supervisors')
-  async supervisors(@Param('id', uuid) id: string, @Query() query: MembershipHistoryQuery) {
+  async supervisors(@Param('id', uuidParam) id: string, @Query() query: MembershipHistoryQuery) {
     return { items: await this.districts.supervisors(id, query.history === 'true'), nextCursor: null };
   }
 
   @Allow('directory.manage')
   @Post(':id/supervisors')
-  addSupervisor(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Body() dto: AddSupervisorDto) {
+  addSupervisor(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: AddSupervisorDto) {
     return this.districts.addSupervisor(actor, id, dto.userId);
   }
 
@@ -94,8 +97,8 @@ export class DistrictsController {
   @HttpCode(204)
   async endSupervisor(
     @CurrentActor() actor: Actor,
-    @Param('id', uuid) id: string,
-    @Param('userId', uuid) userId: string,
+    @Param('id', uuidParam) id: string,
+    @Param('userId', uuidParam) userId: string,
   ) {
     await this.districts.endSupervisor(actor, id, userId);
   }

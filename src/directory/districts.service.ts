@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { allows, Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
+import { isUniqueViolation } from '../core/database/errors';
 import { DomainError } from '../core/errors/domain-error';
 import { versionConflict } from '../core/http/versioning';
 import { matchesArea, normalizeAddress } from '../core/text/normalize';
@@ -35,7 +36,6 @@ const view = (d: District): DistrictView => ({
   areas: d.areas,
   version: d.version,
 });
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * Districts (地区担当制), their areas, and who belongs to or oversees each,
@@ -70,7 +70,7 @@ export class DistrictsService {
         });
         return view(saved);
       } catch (error) {
-        if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
+        if (isUniqueViolation(error)) {
           throw new DomainError('conflict', 'A district with that code exists', {
             errors: [{ field: 'code', message: 'is taken' }],
           });
@@ -216,7 +216,7 @@ export class DistrictsService {
         });
         return { ...row, displayName: user.displayName, role: 'supervisor' as const, validTo: null };
       } catch (error) {
-        if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
+        if (isUniqueViolation(error)) {
           throw new DomainError('conflict', 'The user already oversees this district');
         }
         throw error;

@@ -1,12 +1,11 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { uuidParam } from '../core/http/validation';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
 import { expectedVersion, IfMatch } from '../core/http/versioning';
 import { CreateOrganizationDto, ListOrganizationsQuery, UpdateOrganizationDto } from './dto/organization.dto';
 import { OrganizationsService } from './organizations.service';
-
-const uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('directory')
 @ApiBearerAuth()
@@ -28,7 +27,7 @@ export class OrganizationsController {
 
   @Allow('directory.read')
   @Get(':id')
-  get(@Param('id', uuid) id: string) {
+  get(@Param('id', uuidParam) id: string) {
     return this.organizations.get(id);
   }
 
@@ -36,7 +35,7 @@ export class OrganizationsController {
   @Patch(':id')
   update(
     @CurrentActor() actor: Actor,
-    @Param('id', uuid) id: string,
+    @Param('id', uuidParam) id: string,
     @IfMatch() ifMatch: string | undefined,
     @Body() dto: UpdateOrganizationDto,
   ) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
+import { isUniqueViolation } from '../core/database/errors';
 import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
@@ -11,7 +12,6 @@ import { Organization } from './organization.entity';
 export type OrganizationView = Omit<Organization, 'createdAt' | 'updatedAt'>;
 
 const view = ({ createdAt: _c, updatedAt: _u, ...rest }: Organization): OrganizationView => rest;
-const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class OrganizationsService {
@@ -77,7 +77,7 @@ export class OrganizationsService {
     try {
       return await work();
     } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error)) {
         throw new DomainError('conflict', 'An organization with that name exists', {
           errors: [{ field: 'name', message: 'is taken' }],
         });

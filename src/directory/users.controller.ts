@@ -1,12 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { uuidParam } from '../core/http/validation';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
 import { expectedVersion, IfMatch } from '../core/http/versioning';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
 import { UsersService } from './users.service';
-
-const uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('directory')
 @ApiBearerAuth()
@@ -28,7 +27,7 @@ export class UsersController {
 
   @Allow('directory.read')
   @Get(':id')
-  get(@Param('id', uuid) id: string) {
+  get(@Param('id', uuidParam) id: string) {
     return this.users.get(id);
   }
 
@@ -36,7 +35,7 @@ export class UsersController {
   @Patch(':id')
   update(
     @CurrentActor() actor: Actor,
-    @Param('id', uuid) id: string,
+    @Param('id', uuidParam) id: string,
     @IfMatch() ifMatch: string | undefined,
     @Body() dto: UpdateUserDto,
   ) {
@@ -46,14 +45,14 @@ export class UsersController {
   @Allow('directory.manage')
   @Post(':id/deactivate')
   @HttpCode(200)
-  deactivate(@CurrentActor() actor: Actor, @Param('id', uuid) id: string) {
+  deactivate(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
     return this.users.deactivate(actor, id);
   }
 
   @Allow('directory.manage')
   @Post(':id/reset-password')
   @HttpCode(200)
-  resetPassword(@CurrentActor() actor: Actor, @Param('id', uuid) id: string) {
+  resetPassword(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
     return this.users.resetPassword(actor, id);
   }
 }

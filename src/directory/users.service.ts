@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { hashPassword, oneTimePassword } from '../auth/passwords';
+import { isUniqueViolation } from '../core/database/errors';
 import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
@@ -41,8 +42,6 @@ export function userView(u: User): UserView {
     version: u.version,
   };
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class UsersService {
@@ -117,7 +116,7 @@ export class UsersService {
         }),
       );
     } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error)) {
         throw new DomainError('conflict', 'That username is taken', {
           errors: [{ field: 'username', message: 'is taken' }],
         });

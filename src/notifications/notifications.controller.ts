@@ -1,6 +1,7 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import { uuidParam } from '../core/http/validation';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
 import { ListQuery } from '../core/http/pagination';
@@ -29,7 +30,7 @@ export class NotificationsController {
   @Allow('notification.read')
   @Post(':id/read')
   @HttpCode(200)
-  read(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe({ version: '4' })) id: string) {
+  read(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
     return this.notifications.markRead(actor, id);
   }
 }

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../core/config/app-config';
 import { JobHandler } from '../core/queue/job-handler.decorator';
-import { JobQueue } from '../core/queue/job-queue.service';
 import { JobName, JobPayloads } from '../core/queue/jobs';
 import { Outbox, OutboxJob } from '../core/queue/outbox';
+import { Rescheduler } from '../core/queue/rescheduler';
 import { Notifications } from '../notifications/notifications.service';
 import { TaskRules } from '../tasks/task-rules';
 import type { Referral } from './referral.entity';
@@ -38,7 +38,7 @@ export class ReferralDeadlines {
   constructor(
     private readonly db: DataSource,
     private readonly outbox: Outbox,
-    private readonly jobs: JobQueue,
+    private readonly rescheduler: Rescheduler,
     private readonly notifications: Notifications,
     private readonly rules: TaskRules,
     private readonly config: AppConfig,
@@ -122,22 +122,7 @@ export class ReferralDeadlines {
         WHERE status = 'sent' AND response_due_at <= now() + make_interval(secs => $1)`,
       [horizonMs / 1000],
     )) as { id: string; response_due_at: Date }[];
-    const now = Date.now();
     const points = rows.map((r) => overdueJob(r.id, r.response_due_at, currentDay(r.response_due_at)));
-    if (points.length === 0) return 0;
-    const delivered = new Set(
-      (
-        (await this.db.query(`SELECT DISTINCT event_key FROM notifications WHERE event_key = ANY($1::text[])`, [
-          points.map((p) => p.jobId),
-        ])) as { event_key: string }[]
-      ).map((r) => r.event_key),
-    );
-    const missing = points.filter((p) => !delivered.has(p.jobId));
-    await Promise.all(
-      missing.map((p) =>
-        this.jobs.add(p.job, p.payload, { jobId: p.jobId, delay: Math.max(0, p.runAt.getTime() - now) }),
-      ),
-    );
-    return missing.length;
+    return this.rescheduler.restore(points);
   }
 }

@@ -1,12 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { uuidParam } from '../core/http/validation';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
 import { CreateReferralDto, ListReferralsQuery, ReferralTransitionDto } from './dto/referral.dto';
 import { ReferralsService } from './referrals.service';
-
-const uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('referrals')
 @ApiBearerAuth()
@@ -44,14 +43,14 @@ export class ReferralsController {
 
   @Allow('referral.read')
   @Get(':id')
-  get(@CurrentActor() actor: Actor, @Param('id', uuid) id: string) {
+  get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
     return this.referrals.get(actor, id);
   }
 
   @Allow('referral.transition')
   @Post(':id/transitions')
   @HttpCode(200)
-  transition(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Body() dto: ReferralTransitionDto) {
+  transition(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: ReferralTransitionDto) {
     return this.referrals.transition(actor, id, dto);
   }
 }

@@ -4,9 +4,9 @@ import { Case } from '../cases/case.entity';
 import { AppConfig } from '../core/config/app-config';
 import { IDEMPOTENCY_WINDOW_HOURS } from '../core/idempotency';
 import { JobHandler } from '../core/queue/job-handler.decorator';
-import { JobQueue } from '../core/queue/job-queue.service';
 import { JobName } from '../core/queue/jobs';
 import { OutboxRelay } from '../core/queue/outbox';
+import { Rescheduler } from '../core/queue/rescheduler';
 import { TaskRules } from './task-rules';
 import { taskSchedule } from './task-schedule';
 
@@ -29,7 +29,7 @@ export class Reconciler {
   constructor(
     private readonly db: DataSource,
     private readonly relay: OutboxRelay,
-    private readonly jobs: JobQueue,
+    private readonly rescheduler: Rescheduler,
     private readonly rules: TaskRules,
     private readonly config: AppConfig,
   ) {}
@@ -64,21 +64,7 @@ export class Reconciler {
           !(p.job === JobName.TaskReminder && p.runAt.getTime() < t.dueAt.getTime() && t.dueAt.getTime() <= now),
       ),
     );
-    if (points.length === 0) return 0;
-    const delivered = new Set(
-      (
-        (await this.db.query(`SELECT DISTINCT event_key FROM notifications WHERE event_key = ANY($1::text[])`, [
-          points.map((p) => p.jobId),
-        ])) as { event_key: string }[]
-      ).map((r) => r.event_key),
-    );
-    const missing = points.filter((p) => !delivered.has(p.jobId));
-    await Promise.all(
-      missing.map((p) =>
-        this.jobs.add(p.job, p.payload, { jobId: p.jobId, delay: Math.max(0, p.runAt.getTime() - now) }),
-      ),
-    );
-    return missing.length;
+    return this.rescheduler.restore(points);
   }
 
   /** Every registered or monitored case has an open review task. */

@@ -1,13 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { uuidParam } from '../core/http/validation';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
 import { expectedVersion, IfMatch } from '../core/http/versioning';
 import { ConferencesService } from './conferences.service';
 import { CloseTaskDto, CreateConferenceDto, CreateTaskDto, ListTasksQuery, UpdateTaskDto } from './dto/task.dto';
 import { TasksService } from './tasks.service';
-
-const uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('tasks')
 @ApiBearerAuth()
@@ -27,13 +26,13 @@ export class TasksController {
 
   @Allow('task.manage')
   @Post('cases/:id/tasks')
-  create(@CurrentActor() actor: Actor, @Param('id', uuid) caseId: string, @Body() dto: CreateTaskDto) {
+  create(@CurrentActor() actor: Actor, @Param('id', uuidParam) caseId: string, @Body() dto: CreateTaskDto) {
     return this.tasks.create(actor, caseId, dto);
   }
 
   @Allow('task.read')
   @Get('tasks/:id')
-  get(@CurrentActor() actor: Actor, @Param('id', uuid) id: string) {
+  get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
     return this.tasks.get(actor, id);
   }
 
@@ -41,7 +40,7 @@ export class TasksController {
   @Patch('tasks/:id')
   update(
     @CurrentActor() actor: Actor,
-    @Param('id', uuid) id: string,
+    @Param('id', uuidParam) id: string,
     @IfMatch() ifMatch: string | undefined,
     @Body() dto: UpdateTaskDto,
   ) {
@@ -51,26 +50,30 @@ export class TasksController {
   @Allow('task.manage')
   @Post('tasks/:id/complete')
   @HttpCode(200)
-  complete(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Body() dto: CloseTaskDto) {
+  complete(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: CloseTaskDto) {
     return this.tasks.complete(actor, id, dto);
   }
 
   @Allow('task.manage')
   @Post('tasks/:id/cancel')
   @HttpCode(200)
-  cancel(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Body() dto: CloseTaskDto) {
+  cancel(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: CloseTaskDto) {
     return this.tasks.cancel(actor, id, dto);
   }
 
   @Allow('conference.manage')
   @Post('cases/:id/conferences')
-  createConference(@CurrentActor() actor: Actor, @Param('id', uuid) caseId: string, @Body() dto: CreateConferenceDto) {
+  createConference(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) caseId: string,
+    @Body() dto: CreateConferenceDto,
+  ) {
     return this.conferences.create(actor, caseId, dto);
   }
 
   @Allow('conference.read')
   @Get('cases/:id/conferences')
-  listConferences(@CurrentActor() actor: Actor, @Param('id', uuid) caseId: string) {
+  listConferences(@CurrentActor() actor: Actor, @Param('id', uuidParam) caseId: string) {
     return this.conferences.list(actor, caseId);
   }
 }

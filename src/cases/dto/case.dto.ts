@@ -33,10 +33,8 @@ import {
   type Sex,
 } from '../../directory/code-lists';
 import { ListQuery } from '../../core/http/pagination';
-import { IsCalendarDate, IsKana, NotInTheFuture } from '../../core/http/validators';
+import { IsCalendarDate, IsKana, NotInTheFuture, oneOf } from '../../core/http/validators';
 import { CASE_ACTIONS, type CaseAction } from '../case-lifecycle';
-
-const oneOf = (list: readonly string[], name: string) => ({ message: `${name} must be one of: ${list.join(', ')}` });
 
 export class ListCasesQuery extends ListQuery {
   @ApiPropertyOptional({ enum: CASE_STATUSES })

@@ -34,9 +34,7 @@ import {
   type Sex,
   type SubjectKind,
 } from '../../directory/code-lists';
-import { IsCalendarDate, IsInstant, IsKana, NotInTheFuture, OnlyWhen } from '../../core/http/validators';
-
-const oneOf = (list: readonly string[], name: string) => ({ message: `${name} must be one of: ${list.join(', ')}` });
+import { IsCalendarDate, IsInstant, IsKana, NotInTheFuture, oneOf, OnlyWhen } from '../../core/http/validators';
 
 export class PersonNameDto {
   @IsString()

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, FieldError } from '../errors/domain-error';
 
 /** Flattens class-validator's tree into `{ field: "a.b[0].c", message }` rows. */
@@ -27,3 +27,6 @@ export function validationPipe(): ValidationPipe {
     exceptionFactory: (errors) => DomainError.validation(fieldErrors(errors)),
   });
 }
+
+/** Path ids are UUIDs (api.md, "Ids"); anything else is a 400 before any lookup. */
+export const uuidParam = new ParseUUIDPipe({ version: '4' });

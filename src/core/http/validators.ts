@@ -1,5 +1,10 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
+/** The message of an @IsIn over a code list: names every allowed code. */
+export const oneOf = (list: readonly string[], name: string) => ({
+  message: `${name} must be one of: ${list.join(', ')}`,
+});
+
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A real calendar date written YYYY-MM-DD (2026-02-30 is refused). */

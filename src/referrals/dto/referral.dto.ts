@@ -31,10 +31,8 @@ import {
   type ReferralUrgency,
 } from '../../directory/code-lists';
 import { ListQuery } from '../../core/http/pagination';
-import { IsInstant } from '../../core/http/validators';
+import { IsInstant, oneOf } from '../../core/http/validators';
 import { REFERRAL_ACTIONS, type ReferralAction } from '../referral-lifecycle';
-
-const oneOf = (list: readonly string[], name: string) => ({ message: `${name} must be one of: ${list.join(', ')}` });
 
 export class CreateReferralDto {
   /** Required for outgoing referrals; an incoming one without it names its subject and opens a case. */

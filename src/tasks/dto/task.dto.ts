@@ -24,9 +24,7 @@ import {
   type TaskStatus,
 } from '../../directory/code-lists';
 import { ListQuery } from '../../core/http/pagination';
-import { IsInstant, NotInTheFuture } from '../../core/http/validators';
-
-const oneOf = (list: readonly string[], name: string) => ({ message: `${name} must be one of: ${list.join(', ')}` });
+import { IsInstant, NotInTheFuture, oneOf } from '../../core/http/validators';
 
 export class CreateTaskDto {
   @IsIn(TASK_KINDS, oneOf(TASK_KINDS, 'kind'))
