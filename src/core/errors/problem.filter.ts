@@ -130,6 +130,24 @@ function problem(status: number, code: ErrorCode, detail: string, extra: Record<
 }
 
 /**
+ * What an operator needs to find the fault, without the message itself: a
+ * database error's message or detail can quote the values of a child's
+ * record (quality.md: no PII in logs). The stack's frames stay; its first
+ * line, which repeats the message, goes.
+ */
+function loggable(exception: unknown) {
+  const err = exception as
+    (Error & { code?: string; driverError?: { code?: string; constraint?: string; table?: string } }) | undefined;
+  return {
+    name: err?.name,
+    code: err?.driverError?.code ?? err?.code,
+    constraint: err?.driverError?.constraint,
+    table: err?.driverError?.table,
+    stack: err?.stack?.split('\n').slice(1).join('\n'),
+  };
+}
+
+/**
  * The one place where errors become HTTP responses (api.md, "Errors"). No
  * stack, SQL or internal name reaches the client; unexpected errors are
  * logged with the request id so an operator can find them.
@@ -144,11 +162,7 @@ export class ProblemFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const body = toProblem(exception);
     if (body.status >= 500) {
-      const err = exception as Error;
-      this.logger.error(
-        { err: { name: err?.name, message: err?.message, stack: err?.stack }, reqId: request?.id },
-        'request failed',
-      );
+      this.logger.error({ err: loggable(exception), reqId: request?.id }, 'request failed');
     }
     void reply
       .status(body.status)
