@@ -49,7 +49,9 @@ export class Referrals1795700000000 implements MigrationInterface {
         note text
       )`);
     await q.query(`CREATE INDEX referral_events_referral_idx ON referral_events (referral_id, id)`);
-    await q.query(`ALTER TABLE tasks ADD CONSTRAINT tasks_referral_fk FOREIGN KEY (referral_id) REFERENCES referrals(id)`);
+    await q.query(
+      `ALTER TABLE tasks ADD CONSTRAINT tasks_referral_fk FOREIGN KEY (referral_id) REFERENCES referrals(id)`,
+    );
     await q.query(
       `ALTER TABLE notifications ADD CONSTRAINT notifications_referral_fk FOREIGN KEY (referral_id) REFERENCES referrals(id)`,
     );

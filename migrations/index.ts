@@ -4,4 +4,9 @@ import { FollowUps1795600000000 } from './1795600000000-FollowUps';
 import { Referrals1795700000000 } from './1795700000000-Referrals';
 
 /** Every migration, in order. test/core/migrations.test.ts checks none is missing. */
-export const MIGRATIONS: Function[] = [Identity1795400000000, Cases1795500000000, FollowUps1795600000000, Referrals1795700000000];
+export const MIGRATIONS: Function[] = [
+  Identity1795400000000,
+  Cases1795500000000,
+  FollowUps1795600000000,
+  Referrals1795700000000,
+];
