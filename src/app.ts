@@ -15,7 +15,7 @@ import { configureApp, createFastifyAdapter } from './core/http/configure-app';
 export async function createApp(config: AppConfig, extraModules: Type[] = []): Promise<NestFastifyApplication> {
   const root = AppModule.forApi(config);
   root.imports = [...(root.imports ?? []), ...extraModules];
-  const app = await NestFactory.create<NestFastifyApplication>(root, createFastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(root, createFastifyAdapter(config), {
     bufferLogs: true,
     abortOnError: false,
   });

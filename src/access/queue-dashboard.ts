@@ -64,6 +64,9 @@ export async function mountQueueDashboard(app: NestFastifyApplication): Promise<
       }
       const actor = await actors.load(payload.sub, payload.tv, originOf(request));
       if (!actor) return deny(reply, new DomainError('unauthenticated', 'A valid access token is required'));
+      if (actor.mustChangePassword) {
+        return deny(reply, new DomainError('password_change_required', 'Change the initial password first'));
+      }
       if (!roleAllows(actor, 'queues.view')) return deny(reply, DomainError.forbidden());
       if (presented.fromQuery) {
         void reply.header(

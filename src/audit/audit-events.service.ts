@@ -14,7 +14,7 @@ export class AuditEventsService {
 
   async list(actor: Actor, query: ListAuditEventsQuery): Promise<Page<AuditEventView>> {
     const limit = limitOf(query);
-    const after = decodeCursor(query.cursor, 1);
+    const after = decodeCursor(query.cursor, ['integer']);
     const qb = this.db
       .getRepository(AuditEvent)
       .createQueryBuilder('a')

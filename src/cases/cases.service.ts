@@ -94,7 +94,7 @@ export class CasesService {
   async list(actor: Actor, query: ListCasesQuery): Promise<Page<CaseListItem | CaseHeader>> {
     const readPermission = readPermissionOf(actor);
     const limit = limitOf(query);
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['instant', 'uuid']);
     const qb = this.db
       .getRepository(Case)
       .createQueryBuilder('c')
@@ -201,7 +201,7 @@ export class CasesService {
       if (dto.subject && Object.keys(dto.subject).length > 0) {
         const subject = await m.getRepository(Person).findOneByOrFail({ id: c.subjectId });
         Object.assign(subject, dto.subject);
-        if (dto.subject.familyNameKana || dto.subject.givenNameKana) {
+        if (dto.subject.familyNameKana !== undefined || dto.subject.givenNameKana !== undefined) {
           subject.nameKanaKey = normalizeKana(`${subject.familyNameKana ?? ''}${subject.givenNameKana ?? ''}`);
         }
         await m.getRepository(Person).save(subject);

@@ -96,7 +96,7 @@ export class ConsultationsService {
 
   async list(actor: Actor, caseId: string, query: ListQuery): Promise<Page<ConsultationView>> {
     const limit = limitOf(query);
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['instant', 'uuid']);
     return this.db.transaction(async (m) => {
       const c = await this.records.load(m, actor, caseId, 'case.read');
       const qb = m

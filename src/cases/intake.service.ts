@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { Actor } from '../access/policy';
+import { allows, Actor } from '../access/policy';
+import { caseAccess } from './case-lifecycle';
 import { AuditLog } from '../audit/audit.service';
 import { AppConfig } from '../core/config/app-config';
 import { DomainError } from '../core/errors/domain-error';
@@ -26,8 +27,10 @@ export interface DuplicateCandidate {
 }
 
 export interface IntakeResult {
-  case: Awaited<ReturnType<CasesService['view']>>;
-  consultation: ConsultationView;
+  case:
+    | Awaited<ReturnType<CasesService['view']>>
+    | { id: string; number: string; status: string; districtId: string | null };
+  consultation: ConsultationView | { id: string; caseId: string };
 }
 
 /**
@@ -48,24 +51,66 @@ export class IntakeService {
   ) {}
 
   intake(actor: Actor, dto: IntakeDto, idempotencyKey: string | undefined): Promise<Replayable<IntakeResult>> {
-    return this.idempotency.run(actor.userId, 'intake', idempotencyKey, dto, 201, (m) =>
-      dto.caseId ? this.addToCase(m, actor, dto.caseId, dto) : this.open(m, actor, dto),
+    return this.idempotency.run(
+      actor.userId,
+      'intake',
+      idempotencyKey,
+      dto,
+      201,
+      (m) => (dto.caseId ? this.addToCase(m, actor, dto.caseId, dto) : this.open(m, actor, dto)),
+      {
+        keep: (r) => ({ caseId: r.case.id, consultationId: r.consultation.id }),
+        replay: async (m, kept) =>
+          this.result(
+            m,
+            actor,
+            kept.caseId,
+            await m.getRepository(Consultation).findOneByOrFail({ id: kept.consultationId }),
+            {
+              audit: true,
+            },
+          ),
+      },
     );
+  }
+
+  /**
+   * The answer to an intake: the case and the consultation for someone who
+   * may read the case; otherwise (a supervisor recording a call about a child
+   * of another district) only the receipt: ids, number, status, district.
+   * A repeat (audit: true) by someone who may no longer read it is a 404.
+   */
+  private async result(
+    m: EntityManager,
+    actor: Actor,
+    caseId: string,
+    consultation: Consultation,
+    options: { audit: boolean },
+  ): Promise<IntakeResult> {
+    const c = await m.getRepository(Case).findOneByOrFail({ id: caseId });
+    if (!allows(actor, 'case.read', caseAccess(c))) {
+      if (options.audit) throw DomainError.notFound('Case');
+      return {
+        case: { id: c.id, number: c.number, status: c.status, districtId: c.districtId },
+        consultation: { id: consultation.id, caseId: c.id },
+      };
+    }
+    return {
+      case: await this.cases.view(m, actor, caseId, options),
+      consultation: consultationView(consultation),
+    };
   }
 
   private async addToCase(m: EntityManager, actor: Actor, caseId: string, dto: IntakeDto): Promise<IntakeResult> {
     const c = await this.records.load(m, actor, caseId, 'case.edit', { lock: true });
     assertOpen(c);
     const consultation = await this.consultations.record(m, actor, c, dto.consultation, false);
-    return { case: await this.cases.view(m, actor, caseId), consultation: consultationView(consultation) };
+    return this.result(m, actor, caseId, consultation, { audit: true });
   }
 
   private async open(m: EntityManager, actor: Actor, dto: IntakeDto): Promise<IntakeResult> {
     const { case: c, consultation } = await this.openCase(m, actor, dto);
-    return {
-      case: await this.cases.view(m, actor, c.id, { audit: false }),
-      consultation: consultationView(consultation),
-    };
+    return this.result(m, actor, c.id, consultation, { audit: false });
   }
 
   /**

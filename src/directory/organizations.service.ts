@@ -22,7 +22,7 @@ export class OrganizationsService {
 
   async list(query: ListOrganizationsQuery): Promise<Page<OrganizationView>> {
     const limit = limitOf(query);
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['text', 'uuid']);
     const qb = this.db.getRepository(Organization).createQueryBuilder('o').orderBy('o.name').addOrderBy('o.id');
     if (query.kind) qb.andWhere('o.kind = :kind', { kind: query.kind });
     if (query.councilMember) qb.andWhere('o.councilMember = :cm', { cm: query.councilMember === 'true' });

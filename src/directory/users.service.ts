@@ -68,7 +68,7 @@ export class UsersService {
 
   async list(query: ListUsersQuery): Promise<Page<UserView>> {
     const limit = limitOf(query);
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['text', 'uuid']);
     const qb = this.db.getRepository(User).createQueryBuilder('u').orderBy('lower(u.username)').addOrderBy('u.id');
     if (query.role) qb.andWhere(':role = ANY(u.roles)', { role: query.role });
     if (query.active) qb.andWhere('u.active = :active', { active: query.active === 'true' });

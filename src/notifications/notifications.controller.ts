@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { IsOmittable } from '../core/http/validators';
 import { uuidParam } from '../core/http/validation';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
@@ -9,7 +10,7 @@ import { Notifications } from './notifications.service';
 
 export class ListNotificationsQuery extends ListQuery {
   @ApiPropertyOptional({ enum: ['true', 'false'] })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['true', 'false'])
   unread?: 'true' | 'false';
 }

@@ -61,7 +61,7 @@ export class Notifications {
 
   async list(actor: Actor, query: ListQuery & { unread?: 'true' | 'false' }): Promise<Page<NotificationView>> {
     const limit = limitOf(query);
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['instant', 'uuid']);
     const params: unknown[] = [actor.userId];
     let where = 'user_id = $1';
     if (query.unread === 'true') where += ' AND read_at IS NULL';

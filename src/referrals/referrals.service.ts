@@ -82,7 +82,10 @@ export class ReferralsService {
   ) {}
 
   create(actor: Actor, dto: CreateReferralDto, key: string | undefined): Promise<Replayable<ReferralView>> {
-    return this.idempotency.run(actor.userId, 'referral', key, dto, 201, (m) => this.record(m, actor, dto));
+    return this.idempotency.run(actor.userId, 'referral', key, dto, 201, (m) => this.record(m, actor, dto), {
+      keep: (r) => ({ referralId: r.id }),
+      replay: (m, kept) => this.view(m, actor, kept.referralId),
+    });
   }
 
   private async record(m: EntityManager, actor: Actor, dto: CreateReferralDto): Promise<ReferralView> {
@@ -100,12 +103,10 @@ export class ReferralsService {
       const found = await m
         .getRepository(Case)
         .findOne({ where: { id: dto.caseId }, lock: { mode: 'pessimistic_write' } });
-      if (!found) throw DomainError.notFound('Case');
-      if (dto.direction === 'outgoing') {
-        if (!allows(actor, readPermissionOf(actor), caseAccess(found))) throw DomainError.notFound('Case');
-        if (!allows(actor, 'referral.create_outgoing', { case: caseAccess(found) })) {
-          throw DomainError.forbidden('You may not refer this case');
-        }
+      // Naming a case means seeing it, in both directions: a case out of scope is "not found".
+      if (!found || !allows(actor, readPermissionOf(actor), caseAccess(found))) throw DomainError.notFound('Case');
+      if (dto.direction === 'outgoing' && !allows(actor, 'referral.create_outgoing', { case: caseAccess(found) })) {
+        throw DomainError.forbidden('You may not refer this case');
       }
       c = found;
     } else {
@@ -176,12 +177,16 @@ export class ReferralsService {
         await this.rules.startSafetyCheck(m, c, now, `referral:${saved.id}`, c.number);
       }
     }
+    // A supervisor may register a referral that opens a case in another district: they get the receipt only.
+    if (!allows(actor, 'referral.read', { case: caseAccess(c) })) {
+      return { id: saved.id, caseId: c.id, status: saved.status } as ReferralView;
+    }
     return this.view(m, actor, saved.id, { audit: false });
   }
 
   async list(actor: Actor, query: ListReferralsQuery): Promise<Page<ReferralView>> {
     const limit = limitOf(query);
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['instant', 'uuid']);
     const qb = this.db
       .getRepository(Referral)
       .createQueryBuilder('r')

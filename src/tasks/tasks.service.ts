@@ -47,7 +47,7 @@ export class TasksService {
 
   async list(actor: Actor, query: ListTasksQuery): Promise<Page<TaskView>> {
     const limit = limitOf(query);
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['instant', 'uuid']);
     const qb = this.db
       .getRepository(Task)
       .createQueryBuilder('t')
@@ -67,12 +67,35 @@ export class TasksService {
     if (query.kind) qb.andWhere('t.kind = :kind', { kind: query.kind });
     if (query.dueBefore) qb.andWhere('t.due_at < :dueBefore', { dueBefore: query.dueBefore });
     if (after) qb.andWhere('(t.due_at, t.id) > (:k0, :k1)', { k0: after[0], k1: after[1] });
-    const rows = await qb.take(limit + 1).getMany();
-    return toPage(rows, limit, (t) => [t.dueAt.toISOString(), t.id], taskView);
+    const page = toPage(await qb.take(limit + 1).getMany(), limit, (t) => [t.dueAt.toISOString(), t.id], taskView);
+    // A task's title and kind tell about its case (a safety check means abuse was reported): reads are audited.
+    const districts = new Map(
+      (
+        (await this.db.query(`SELECT id, district_id FROM cases WHERE id = ANY($1::uuid[])`, [
+          [...new Set(page.items.map((t) => t.caseId))],
+        ])) as { id: string; district_id: string | null }[]
+      ).map((c) => [c.id, c.district_id]),
+    );
+    await this.audit.recordMany(
+      this.db.manager,
+      actor,
+      page.items.map((t) => ({
+        action: 'read',
+        entityType: 'task',
+        entityId: t.id,
+        districtId: districts.get(t.caseId) ?? null,
+        summary: { via: 'list' },
+      })),
+    );
+    return page;
   }
 
   async get(actor: Actor, id: string): Promise<TaskView> {
-    return this.db.transaction(async (m) => taskView((await this.load(m, actor, id, 'task.read')).task));
+    return this.db.transaction(async (m) => {
+      const { task, c } = await this.load(m, actor, id, 'task.read');
+      await this.audit.record(m, actor, { action: 'read', entityType: 'task', entityId: id, districtId: c.districtId });
+      return taskView(task);
+    });
   }
 
   /** POST /cases/{id}/tasks */
@@ -118,6 +141,17 @@ export class TasksService {
         task.assigneeId = dto.assigneeId;
         fields.push('assigneeId');
       }
+      const rekinded = dto.kind !== undefined && dto.kind !== task.kind;
+      if (rekinded) {
+        if (task.origin !== 'manual') throw new DomainError('conflict', 'A task made by a rule keeps its kind');
+        if (
+          !allows(actor, 'task.manage', taskAccess({ assigneeId: task.assigneeId, kind: dto.kind as Task['kind'] }, c))
+        ) {
+          throw DomainError.forbidden('You may not manage a task of that kind');
+        }
+        task.kind = dto.kind as Task['kind'];
+        fields.push('kind');
+      }
       const moved = dto.dueAt !== undefined && new Date(dto.dueAt).getTime() !== task.dueAt.getTime();
       if (moved) {
         task.dueAt = new Date(dto.dueAt as string);
@@ -135,7 +169,7 @@ export class TasksService {
       task.updatedAt = new Date();
       const saved = await m.getRepository(Task).save(task);
       // New due time, new job ids; the old jobs find themselves stale and do nothing.
-      if (moved) await this.rules.schedule(m, saved);
+      if (moved || rekinded) await this.rules.schedule(m, saved);
       await this.audit.record(m, actor, {
         action: 'update',
         entityType: 'task',

@@ -1,31 +1,32 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsInstant, IsOmittable } from '../../core/http/validators';
 import { ListQuery } from '../../core/http/pagination';
 
 export class ListAuditEventsQuery extends ListQuery {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @Matches(/^[a-z_]{1,40}$/, { message: 'entityType must be a lower_snake_case type' })
   entityType?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(100)
   entityId?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('4')
   actorId?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601 with an offset' })
-  @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsOmittable()
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601 with an offset (exclusive)' })
-  @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsOmittable()
+  @IsInstant()
   to?: string;
 }

@@ -7,7 +7,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   MaxLength,
@@ -33,44 +32,44 @@ import {
   type Sex,
 } from '../../directory/code-lists';
 import { ListQuery } from '../../core/http/pagination';
-import { IsCalendarDate, IsKana, NotInTheFuture, oneOf } from '../../core/http/validators';
+import { IsCalendarDate, IsKana, IsNullable, IsOmittable, NotInTheFuture, oneOf } from '../../core/http/validators';
 import { CASE_ACTIONS, type CaseAction } from '../case-lifecycle';
 
 export class ListCasesQuery extends ListQuery {
   @ApiPropertyOptional({ enum: CASE_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(CASE_STATUSES, oneOf(CASE_STATUSES, 'status'))
   status?: CaseStatus;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('4')
   districtId?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('4')
   counselorId?: string;
 
   @ApiPropertyOptional({ enum: PROTECTION_REGISTRATIONS })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(PROTECTION_REGISTRATIONS, oneOf(PROTECTION_REGISTRATIONS, 'protection'))
   protection?: ProtectionRegistration;
 
   @ApiPropertyOptional({ enum: RISK_LEVELS })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS, 'risk'))
   risk?: RiskLevel;
 
   /** Cases with an open task past its due time. */
   @ApiPropertyOptional({ enum: ['true', 'false'] })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['true', 'false'])
   hasOverdueTasks?: 'true' | 'false';
 
   /** Case number, kanji name or kana (prefix). */
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(50)
@@ -78,96 +77,96 @@ export class ListCasesQuery extends ListQuery {
 }
 
 export class SubjectPatchDto {
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(50)
   familyName?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(50)
   givenName?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsKana()
   @MaxLength(50)
   familyNameKana?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsKana()
   @MaxLength(50)
   givenNameKana?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsCalendarDate()
   @NotInTheFuture()
   birthDate?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsCalendarDate()
   expectedDueDate?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(SEXES, oneOf(SEXES, 'sex'))
   sex?: Sex;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(100)
   school?: string;
 }
 
 export class UpdateCaseDto {
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => SubjectPatchDto)
   subject?: SubjectPatchDto;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(300)
   address?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(ASSIGNABLE_CONSULTATION_TYPES, oneOf(ASSIGNABLE_CONSULTATION_TYPES, 'mainConsultationType'))
   mainConsultationType?: string;
 
   /** Registration with the regional council (要対協). */
-  @IsOptional()
+  @IsOmittable()
   @IsIn(PROTECTION_REGISTRATIONS, oneOf(PROTECTION_REGISTRATIONS, 'protection'))
   protection?: ProtectionRegistration;
 
-  @IsOptional()
+  @IsNullable()
   @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS, 'risk'))
-  risk?: RiskLevel;
+  risk?: RiskLevel | null;
 
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayUnique()
   @IsIn(ABUSE_TYPES, { each: true, ...oneOf(ABUSE_TYPES, 'each abuse type') })
   abuseTypes?: AbuseType[];
 
-  @IsOptional()
+  @IsNullable()
   @IsIn(MAIN_ABUSER_RELATIONS, oneOf(MAIN_ABUSER_RELATIONS, 'mainAbuser'))
   mainAbuser?: MainAbuserRelation | null;
 
   /** 閲覧制限: supervisors only. */
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   confidential?: boolean;
 
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   youngCarer?: boolean;
 
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   dvInvolved?: boolean;
 
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   version?: number;
@@ -186,7 +185,7 @@ export class AssignmentDto {
   @IsUUID('4', { each: true })
   coCounselorIds!: string[];
 
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   version?: number;
@@ -196,18 +195,18 @@ export class CaseTransitionDto {
   @IsIn(CASE_ACTIONS, oneOf(CASE_ACTIONS, 'action'))
   action!: CaseAction;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(2_000)
   reason?: string;
 
   /** Required to request closure; a supervisor may correct it when approving. */
-  @IsOptional()
+  @IsOmittable()
   @IsIn(CLOSURE_REASONS, oneOf(CLOSURE_REASONS, 'closureReason'))
   closureReason?: ClosureReason;
 
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   version?: number;

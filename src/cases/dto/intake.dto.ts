@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Max,
@@ -34,7 +33,15 @@ import {
   type Sex,
   type SubjectKind,
 } from '../../directory/code-lists';
-import { IsCalendarDate, IsInstant, IsKana, NotInTheFuture, oneOf, OnlyWhen } from '../../core/http/validators';
+import {
+  IsCalendarDate,
+  IsInstant,
+  IsKana,
+  IsOmittable,
+  NotInTheFuture,
+  oneOf,
+  OnlyWhen,
+} from '../../core/http/validators';
 
 export class PersonNameDto {
   @IsString()
@@ -71,7 +78,7 @@ export class SubjectDto extends PersonNameDto {
   sex!: Sex;
 
   /** School or nursery (所属). */
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(100)
   school?: string;
@@ -84,22 +91,22 @@ export class HouseholdMemberDto extends PersonNameDto {
   @IsIn(RELATIONSHIPS, oneOf(RELATIONSHIPS, 'relationship'))
   relationship!: Relationship;
 
-  @IsOptional()
+  @IsOmittable()
   @IsKana()
   @MaxLength(50)
   familyNameKana?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsKana()
   @MaxLength(50)
   givenNameKana?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsCalendarDate()
   @NotInTheFuture()
   birthDate?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(SEXES, oneOf(SEXES, 'sex'))
   sex?: Sex;
 }
@@ -132,24 +139,24 @@ export class ConsultationDto {
   @IsIn(ASSIGNABLE_CONSULTATION_TYPES, oneOf(ASSIGNABLE_CONSULTATION_TYPES, 'consultationType'))
   consultationType!: ConsultationType;
 
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   bullying?: boolean;
 
   @OnlyWhen('consultationType', ['abuse'])
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayUnique()
   @IsIn(ABUSE_TYPES, { each: true, ...oneOf(ABUSE_TYPES, 'each abuse type') })
   abuseTypes?: AbuseType[];
 
   @OnlyWhen('consultationType', ['abuse'])
-  @IsOptional()
+  @IsOmittable()
   @IsIn(MAIN_ABUSER_RELATIONS, oneOf(MAIN_ABUSER_RELATIONS, 'mainAbuser'))
   mainAbuser?: MainAbuserRelation;
 
   /** Marked as an abuse notification (通告): starts the 48-hour rule whatever the type. */
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   abuseNotification?: boolean;
 
@@ -164,7 +171,7 @@ export class ConsultationDto {
   @MaxLength(20_000)
   summary!: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(2_000)
   nextAction?: string;
@@ -187,12 +194,12 @@ export class IntakeDto {
   consultation!: ConsultationDto;
 
   /** Add the consultation to this existing case instead of opening one. */
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('4')
   caseId?: string;
 
   /** Open a new case even though a likely duplicate exists (a different child of the same name and birth date). */
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   confirmNew?: boolean;
 }

@@ -73,6 +73,17 @@ export class AppConfig {
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL!: string;
 
+  /**
+   * Which proxies may set X-Forwarded-For: `false` (none: the client address
+   * is the peer's, the default), a number of hops, or comma-separated
+   * addresses or CIDRs. Trusting every proxy would let any client choose the
+   * address that rate limits and the audit log use.
+   */
+  @Matches(/^(false|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be false, a number of hops, or comma-separated addresses/CIDRs',
+  })
+  TRUST_PROXY = 'false';
+
   /** Prefix of every Redis key the service writes (queues, rate limits). */
   @Matches(/^[a-zA-Z0-9_-]{1,40}$/, { message: 'REDIS_PREFIX must be 1-40 letters, digits, _ or -' })
   REDIS_PREFIX = 'tsunagu';
@@ -189,6 +200,16 @@ export class AppConfig {
   @IsString()
   @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters' })
   ADMIN_PASSWORD?: string;
+
+  /** Fastify's trustProxy option from TRUST_PROXY. */
+  get trustProxy(): boolean | string[] | ((address: string, hop: number) => boolean) {
+    if (this.TRUST_PROXY === 'false') return false;
+    if (/^\d+$/.test(this.TRUST_PROXY)) {
+      const hops = Number(this.TRUST_PROXY);
+      return (_address: string, hop: number) => hop < hops;
+    }
+    return this.TRUST_PROXY.split(',').map((s) => s.trim());
+  }
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';

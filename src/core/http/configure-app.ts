@@ -16,10 +16,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * from X-Request-Id when it is sane, or a new UUID, put on the raw request so
  * that the logger and the audit log see the same id.
  */
-export function createFastifyAdapter(): FastifyAdapter {
+export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => {
       const header = req.headers['x-request-id'];

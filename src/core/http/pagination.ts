@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOmittable } from './validators';
 import { DomainError } from '../errors/domain-error';
 
 /** `limit` (1 to 100, default 20) and an opaque `cursor` (api.md, "Lists"). */
 export class ListQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
+  @IsOmittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -14,7 +15,7 @@ export class ListQuery {
   limit?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(500)
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a cursor this API issued' })
@@ -33,15 +34,23 @@ export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): CursorKey | null {
+/** What each position of a cursor holds; a cursor is checked against it before any query sees it. */
+export type CursorPart = 'instant' | 'uuid' | 'integer' | 'text';
+
+const PART_CHECK: Record<CursorPart, (v: unknown) => boolean> = {
+  instant: (v) =>
+    typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v) && !Number.isNaN(Date.parse(v)),
+  uuid: (v) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  integer: (v) => typeof v === 'string' && /^\d{1,19}$/.test(v),
+  text: (v) => typeof v === 'string' && v.length <= 500,
+};
+
+/** Decodes a cursor this API issued; anything else (a forged or truncated one) is a 400. */
+export function decodeCursor(cursor: string | undefined, parts: CursorPart[]): CursorKey | null {
   if (!cursor) return null;
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(key) &&
-      key.length === arity &&
-      key.every((v) => v === null || typeof v === 'string' || typeof v === 'number')
-    ) {
+    if (Array.isArray(key) && key.length === parts.length && parts.every((part, i) => PART_CHECK[part](key[i]))) {
       return key as CursorKey;
     }
   } catch {

@@ -1,4 +1,4 @@
-import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { IsOptional, registerDecorator, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
 
 /** The message of an @IsIn over a code list: names every allowed code. */
 export const oneOf = (list: readonly string[], name: string) => ({
@@ -108,3 +108,12 @@ export function OnlyWhen(field: string, values: readonly unknown[], options?: Va
       },
     });
 }
+
+/**
+ * The field may be left out, but not sent as null: its other rules then
+ * refuse null (400), instead of a null reaching a NOT NULL column (500).
+ */
+export const IsOmittable = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/** The field may be left out, or sent as null to clear it (only where null means something). */
+export const IsNullable = () => IsOptional();

@@ -5,7 +5,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -13,6 +12,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { IsOmittable } from '../../core/http/validators';
 
 export class CreateDistrictDto {
   @Matches(/^[a-z0-9_]{1,40}$/, { message: 'code must be 1-40 of a-z, 0-9, _' })
@@ -34,13 +34,13 @@ export class CreateDistrictDto {
 }
 
 export class UpdateDistrictDto {
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   name?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(2000)
   @ArrayUnique()
@@ -49,7 +49,7 @@ export class UpdateDistrictDto {
   @MaxLength(100, { each: true })
   areas?: string[];
 
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   version?: number;
@@ -78,7 +78,7 @@ export class ResolveDistrictQuery {
 export class MembershipHistoryQuery {
   /** Include memberships that have ended. */
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['true', 'false'])
   history?: 'true' | 'false';
 }

@@ -5,7 +5,6 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -13,30 +12,31 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsOmittable } from '../../core/http/validators';
 import { ORGANIZATION_TYPES } from '../code-lists';
 import { ListQuery } from '../../core/http/pagination';
 
 export class ContactDto {
-  @IsOptional()
+  @IsOmittable()
   @Matches(/^[0-9０-９+()\- ]{3,30}$/, { message: 'phone must be a phone number' })
   phone?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @Matches(/^[0-9０-９+()\- ]{3,30}$/, { message: 'fax must be a phone number' })
   fax?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsEmail()
   @MaxLength(200)
   email?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(300)
   address?: string;
 
   /** The contact person (担当者) at the organization. */
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(100)
   person?: string;
@@ -57,41 +57,41 @@ export class CreateOrganizationDto {
   @IsBoolean()
   councilMember!: boolean;
 
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => ContactDto)
   contact?: ContactDto;
 }
 
 export class UpdateOrganizationDto {
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['internal', 'external'])
   kind?: 'internal' | 'external';
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(ORGANIZATION_TYPES, { message: `type must be one of: ${ORGANIZATION_TYPES.join(', ')}` })
   type?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   councilMember?: boolean;
 
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => ContactDto)
   contact?: ContactDto;
 
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   active?: boolean;
 
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   version?: number;
@@ -99,18 +99,18 @@ export class UpdateOrganizationDto {
 
 export class ListOrganizationsQuery extends ListQuery {
   @ApiPropertyOptional({ enum: ['internal', 'external'] })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['internal', 'external'])
   kind?: 'internal' | 'external';
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['true', 'false'])
   councilMember?: 'true' | 'false';
 
   /** Part of the name. */
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(100)
   q?: string;

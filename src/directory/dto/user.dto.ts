@@ -7,13 +7,13 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
+import { IsNullable, IsOmittable } from '../../core/http/validators';
 import { ROLES, type Role } from '../../access/roles';
 import { MIN_PASSWORD_LENGTH } from '../../auth/passwords';
 import { ListQuery } from '../../core/http/pagination';
@@ -27,7 +27,7 @@ export class CreateUserDto {
   @MaxLength(100)
   displayName!: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsEmail()
   @MaxLength(200)
   email?: string;
@@ -40,7 +40,7 @@ export class CreateUserDto {
   roles!: Role[];
 
   /** The initial password; a one-time password is generated when omitted. Must be changed at first login either way. */
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(MIN_PASSWORD_LENGTH, { message: `password must be at least ${MIN_PASSWORD_LENGTH} characters` })
   @MaxLength(200)
@@ -48,18 +48,18 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   displayName?: string;
 
-  @IsOptional()
+  @IsNullable()
   @IsEmail()
   @MaxLength(200)
   email?: string | null;
 
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(4)
@@ -68,7 +68,7 @@ export class UpdateUserDto {
   roles?: Role[];
 
   /** Alternative to If-Match. */
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   version?: number;
@@ -76,12 +76,12 @@ export class UpdateUserDto {
 
 export class ListUsersQuery extends ListQuery {
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['true', 'false'])
   active?: 'true' | 'false';
 }

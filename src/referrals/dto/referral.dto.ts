@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   MaxLength,
@@ -31,7 +30,7 @@ import {
   type ReferralUrgency,
 } from '../../directory/code-lists';
 import { ListQuery } from '../../core/http/pagination';
-import { IsInstant, oneOf } from '../../core/http/validators';
+import { IsInstant, IsOmittable, oneOf } from '../../core/http/validators';
 import { REFERRAL_ACTIONS, type ReferralAction } from '../referral-lifecycle';
 
 export class CreateReferralDto {
@@ -67,7 +66,7 @@ export class CreateReferralDto {
   sharedInformation!: string;
 
   /** A due date the two sides agreed, instead of the default for the urgency. */
-  @IsOptional()
+  @IsOmittable()
   @IsInstant()
   responseDueAt?: string;
 
@@ -79,22 +78,22 @@ export class CreateReferralDto {
   @Type(() => SubjectDto)
   subject?: SubjectDto;
 
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => HouseholdDto)
   household?: HouseholdDto;
 
   /** The type recorded on the intake consultation of a new case (default: abuse for a notification). */
-  @IsOptional()
+  @IsOmittable()
   @IsIn(ASSIGNABLE_CONSULTATION_TYPES, oneOf(ASSIGNABLE_CONSULTATION_TYPES, 'consultationType'))
   consultationType?: ConsultationType;
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(CHANNELS, oneOf(CHANNELS, 'channel'))
   channel?: Channel;
 
   /** Open a new case even though a likely duplicate exists. */
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   confirmNew?: boolean;
 }
@@ -103,12 +102,12 @@ export class ReferralTransitionDto {
   @IsIn(REFERRAL_ACTIONS, oneOf(REFERRAL_ACTIONS, 'action'))
   action!: ReferralAction;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(5_000)
   note?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   version?: number;
@@ -116,28 +115,28 @@ export class ReferralTransitionDto {
 
 export class ListReferralsQuery extends ListQuery {
   @ApiPropertyOptional({ enum: REFERRAL_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(REFERRAL_STATUSES, oneOf(REFERRAL_STATUSES, 'status'))
   status?: ReferralStatus;
 
   @ApiPropertyOptional({ enum: REFERRAL_DIRECTIONS })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(REFERRAL_DIRECTIONS, oneOf(REFERRAL_DIRECTIONS, 'direction'))
   direction?: ReferralDirection;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('4')
   organizationId?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('4')
   caseId?: string;
 
   /** Sent, unanswered and past its response due date. */
   @ApiPropertyOptional({ enum: ['true', 'false'] })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['true', 'false'])
   overdue?: 'true' | 'false';
 }

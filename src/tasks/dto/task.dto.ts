@@ -5,7 +5,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -24,7 +23,7 @@ import {
   type TaskStatus,
 } from '../../directory/code-lists';
 import { ListQuery } from '../../core/http/pagination';
-import { IsInstant, NotInTheFuture, oneOf } from '../../core/http/validators';
+import { IsInstant, IsOmittable, NotInTheFuture, oneOf } from '../../core/http/validators';
 
 export class CreateTaskDto {
   @IsIn(TASK_KINDS, oneOf(TASK_KINDS, 'kind'))
@@ -41,39 +40,44 @@ export class CreateTaskDto {
   @IsUUID('4')
   assigneeId!: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(TASK_PRIORITIES, oneOf(TASK_PRIORITIES, 'priority'))
   priority?: TaskPriority;
 }
 
 export class UpdateTaskDto {
-  @IsOptional()
+  /** Only a task made by hand changes kind; a rule's task (48-hour check, review, follow-up) keeps it. */
+  @IsOmittable()
+  @IsIn(TASK_KINDS, oneOf(TASK_KINDS, 'kind'))
+  kind?: TaskKind;
+
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   title?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsInstant()
   dueAt?: string;
 
   /** Reassigning is a supervisor's (access.md). */
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('4')
   assigneeId?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(TASK_PRIORITIES, oneOf(TASK_PRIORITIES, 'priority'))
   priority?: TaskPriority;
 
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   version?: number;
 }
 
 export class CloseTaskDto {
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(2_000)
   note?: string;
@@ -82,35 +86,35 @@ export class CloseTaskDto {
 export class ListTasksQuery extends ListQuery {
   /** A user id, or `me`. */
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @Matches(/^(me|[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$/i, {
     message: 'assigneeId must be a user id or me',
   })
   assigneeId?: string;
 
   @ApiPropertyOptional({ enum: TASK_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(TASK_STATUSES, oneOf(TASK_STATUSES, 'status'))
   status?: TaskStatus;
 
   /** Open and past the due time (computed, never stored). */
   @ApiPropertyOptional({ enum: ['true', 'false'] })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['true', 'false'])
   overdue?: 'true' | 'false';
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('4')
   caseId?: string;
 
   @ApiPropertyOptional({ enum: TASK_KINDS })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(TASK_KINDS, oneOf(TASK_KINDS, 'kind'))
   kind?: TaskKind;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsInstant()
   dueBefore?: string;
 }
@@ -141,7 +145,7 @@ export class CreateConferenceDto {
   decisions!: string;
 
   /** Becomes a `review` task. */
-  @IsOptional()
+  @IsOmittable()
   @IsInstant()
   nextReviewAt?: string;
 }
