@@ -2,6 +2,7 @@ import { Identity1795400000000 } from './1795400000000-Identity';
 import { Cases1795500000000 } from './1795500000000-Cases';
 import { FollowUps1795600000000 } from './1795600000000-FollowUps';
 import { Referrals1795700000000 } from './1795700000000-Referrals';
+import { CurrentScope1795800000000 } from './1795800000000-CurrentScope';
 
 /** Every migration, in order. test/core/migrations.test.ts checks none is missing. */
 export const MIGRATIONS: Function[] = [
@@ -9,4 +10,5 @@ export const MIGRATIONS: Function[] = [
   Cases1795500000000,
   FollowUps1795600000000,
   Referrals1795700000000,
+  CurrentScope1795800000000,
 ];

@@ -30,10 +30,8 @@ export class ActorService {
   ): Promise<Actor | null> {
     const rows = (await this.db.query(
       `SELECT u.id, u.username, u.roles, u.active, u.must_change_password, u.token_version,
-         ARRAY(SELECT m.district_id FROM district_members m
-               WHERE m.user_id = u.id AND m.valid_from <= now() AND (m.valid_to IS NULL OR m.valid_to > now())) AS member_district_ids,
-         ARRAY(SELECT s.district_id FROM district_supervisors s
-               WHERE s.user_id = u.id AND s.valid_from <= now() AND (s.valid_to IS NULL OR s.valid_to > now())) AS overseen_district_ids
+         ARRAY(SELECT m.district_id FROM current_district_members m WHERE m.user_id = u.id) AS member_district_ids,
+         ARRAY(SELECT s.district_id FROM current_district_supervisors s WHERE s.user_id = u.id) AS overseen_district_ids
        FROM users u WHERE u.id = $1`,
       [userId],
     )) as ActorRow[];

@@ -139,8 +139,3 @@ export const MATRIX = {
 
 export type Permission = keyof typeof MATRIX;
 export const PERMISSIONS = Object.keys(MATRIX) as Permission[];
-
-/** The roles that hold a permission at all (for any record). */
-export function rolesWith(permission: Permission): Role[] {
-  return Object.keys(MATRIX[permission]) as Role[];
-}

@@ -282,8 +282,7 @@ export class CasesService {
     if (district.length === 0) errors.push({ field: 'districtId', message: 'no such district' });
     const [primary] = (await m.query(
       `SELECT u.active AND 'counselor' = ANY(u.roles) AS counselor,
-              EXISTS (SELECT 1 FROM district_members dm WHERE dm.user_id = u.id AND dm.district_id = $2
-                        AND dm.valid_from <= now() AND (dm.valid_to IS NULL OR dm.valid_to > now())) AS member
+              EXISTS (SELECT 1 FROM current_district_members dm WHERE dm.user_id = u.id AND dm.district_id = $2) AS member
          FROM users u WHERE u.id = $1`,
       [dto.primaryCounselorId, dto.districtId],
     )) as { counselor: boolean; member: boolean }[];

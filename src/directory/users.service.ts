@@ -54,11 +54,11 @@ export class UsersService {
   async profile(userId: string) {
     const user = await this.db.getRepository(User).findOneByOrFail({ id: userId });
     const districts = (await this.db.query(
-      `SELECT d.id AS "districtId", d.code, d.name, m.role FROM district_members m JOIN districts d ON d.id = m.district_id
-        WHERE m.user_id = $1 AND m.valid_from <= now() AND (m.valid_to IS NULL OR m.valid_to > now())
+      `SELECT d.id AS "districtId", d.code, d.name, m.role FROM current_district_members m JOIN districts d ON d.id = m.district_id
+        WHERE m.user_id = $1
        UNION ALL
-       SELECT d.id, d.code, d.name, 'supervisor' FROM district_supervisors s JOIN districts d ON d.id = s.district_id
-        WHERE s.user_id = $1 AND s.valid_from <= now() AND (s.valid_to IS NULL OR s.valid_to > now())
+       SELECT d.id, d.code, d.name, 'supervisor' FROM current_district_supervisors s JOIN districts d ON d.id = s.district_id
+        WHERE s.user_id = $1
        ORDER BY code, role`,
       [userId],
     )) as ProfileDistrict[];

@@ -51,8 +51,8 @@ export class Notifications {
   async supervisorsOf(m: EntityManager, districtId: string | null): Promise<string[]> {
     const rows = (await m.query(
       districtId
-        ? `SELECT s.user_id AS id FROM district_supervisors s JOIN users u ON u.id = s.user_id
-            WHERE s.district_id = $1 AND u.active AND s.valid_from <= now() AND (s.valid_to IS NULL OR s.valid_to > now())`
+        ? `SELECT s.user_id AS id FROM current_district_supervisors s JOIN users u ON u.id = s.user_id
+            WHERE s.district_id = $1 AND u.active`
         : `SELECT id FROM users WHERE active AND 'supervisor' = ANY(roles)`,
       districtId ? [districtId] : [],
     )) as { id: string }[];

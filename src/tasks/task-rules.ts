@@ -154,9 +154,8 @@ export class TaskRules extends CaseHooks {
   async districtLead(m: EntityManager, districtId: string | null): Promise<string | null> {
     if (!districtId) return null;
     const [row] = (await m.query(
-      `SELECT dm.user_id FROM district_members dm JOIN users u ON u.id = dm.user_id
-        WHERE dm.district_id = $1 AND dm.role = 'lead' AND u.active
-          AND dm.valid_from <= now() AND (dm.valid_to IS NULL OR dm.valid_to > now()) LIMIT 1`,
+      `SELECT dm.user_id FROM current_district_members dm JOIN users u ON u.id = dm.user_id
+        WHERE dm.district_id = $1 AND dm.role = 'lead' AND u.active LIMIT 1`,
       [districtId],
     )) as { user_id: string }[];
     return row?.user_id ?? null;

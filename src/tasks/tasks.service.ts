@@ -234,10 +234,8 @@ export class TasksService {
   private async checkAssignee(m: EntityManager, c: Case, assigneeId: string, kind: string): Promise<void> {
     const [row] = (await m.query(
       `SELECT u.active, u.roles,
-              EXISTS (SELECT 1 FROM district_members dm WHERE dm.user_id = u.id AND dm.district_id = $2
-                        AND dm.valid_from <= now() AND (dm.valid_to IS NULL OR dm.valid_to > now()))
-           OR EXISTS (SELECT 1 FROM district_supervisors ds WHERE ds.user_id = u.id AND ds.district_id = $2
-                        AND ds.valid_from <= now() AND (ds.valid_to IS NULL OR ds.valid_to > now())) AS in_district
+              EXISTS (SELECT 1 FROM current_district_members dm WHERE dm.user_id = u.id AND dm.district_id = $2)
+           OR EXISTS (SELECT 1 FROM current_district_supervisors ds WHERE ds.user_id = u.id AND ds.district_id = $2) AS in_district
          FROM users u WHERE u.id = $1`,
       [assigneeId, c.districtId],
     )) as { active: boolean; roles: string[]; in_district: boolean }[];
