@@ -26,14 +26,14 @@ export class CaseRecords {
     actor: Actor,
     id: string,
     permission: Permission,
-    options: { lock?: boolean; readPermission?: Permission } = {},
+    options: { lock?: boolean } = {},
   ): Promise<Case> {
     const found = await m.getRepository(Case).findOne({
       where: { id },
       ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
     if (!found) throw DomainError.notFound('Case');
-    authorize(actor, permission, caseAccess(found), options.readPermission ?? readPermissionOf(actor), 'Case');
+    authorize(actor, permission, caseAccess(found), readPermissionOf(actor), 'Case');
     return found;
   }
 }

@@ -100,7 +100,7 @@ export class ConferencesService {
   /** Counselors and supervisors: the case's conferences. Staff: those they attended (decisions included). */
   async list(actor: Actor, caseId: string): Promise<{ items: ConferenceView[]; nextCursor: null }> {
     return this.db.transaction(async (m) => {
-      const c = await this.records.load(m, actor, caseId, readPermissionOf(actor), {}).catch((error: unknown) => {
+      const c = await this.records.load(m, actor, caseId, readPermissionOf(actor)).catch((error: unknown) => {
         // Staff may have attended a conference of a case whose header they cannot see.
         if (error instanceof DomainError && error.code === 'not_found' && actor.roles.includes('staff')) return null;
         throw error;
