@@ -50,7 +50,7 @@ export class ConsultationsService {
         abuseTypes: dto.abuseTypes ?? [],
         mainAbuser: dto.mainAbuser ?? null,
         abuseNotification: dto.abuseNotification ?? false,
-        afterHours: isAfterHours(occurredAt, this.config.TZ_BUSINESS, this.config.officeHours),
+        afterHours: isAfterHours(occurredAt, this.config.TZ_BUSINESS, this.config.officeHours, this.config.closedDays),
         summary: dto.summary,
         nextAction: dto.nextAction ?? null,
         isIntake,

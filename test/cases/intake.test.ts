@@ -52,6 +52,9 @@ describe('intake (POST /api/v1/intakes)', () => {
     });
     const tuesday = (await post(intakeBody({ consultation: { occurredAt: '2026-07-07T19:30:00+09:00' } }))).json();
     expect(tuesday.consultation.afterHours).toBe(true);
+    // 成人の日 (a national holiday, Monday 2026-01-12) at 10:00: the center is closed.
+    const holiday = (await post(intakeBody({ consultation: { occurredAt: '2026-01-12T10:00:00+09:00' } }))).json();
+    expect(holiday.consultation.afterHours).toBe(true);
     const events = (await call(t, w.counselorA, { method: 'GET', url: `/api/v1/cases/${c.id}/events` })).json();
     expect(events.items).toEqual([expect.objectContaining({ kind: 'opened', toStatus: 'intake' })]);
   });

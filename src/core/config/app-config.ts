@@ -14,7 +14,8 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
-import { DEFAULT_OFFICE_HOURS, OfficeHours, parseOfficeHours } from '../time/business-time';
+import { ClosedDays, DEFAULT_OFFICE_HOURS, OfficeHours, parseOfficeHours } from '../time/business-time';
+import { centerClosingDays, parseClosingDays } from '../time/closing-days';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export const WORKER_MODES = ['embedded', 'off'] as const;
@@ -106,6 +107,15 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   OFFICE_HOURS?: string;
+
+  /**
+   * The city's own closing days, beside the national holidays and the
+   * year-end closure (29 December to 3 January) that are always closed:
+   * `06-01` every year, `2027-05-06` once, ranges as `08-13..08-15`.
+   */
+  @IsOptional()
+  @IsString()
+  CLOSING_DAYS?: string;
 
   @Transform(toList)
   @IsString({ each: true })
@@ -223,6 +233,14 @@ export class AppConfig {
     return this.OFFICE_HOURS ? parseOfficeHours(this.OFFICE_HOURS) : DEFAULT_OFFICE_HOURS;
   }
 
+  /** Days the center is closed all day (parsed once: the after-hours flag asks on every consultation). */
+  get closedDays(): ClosedDays {
+    this.closedDaysCache ??= centerClosingDays(parseClosingDays(this.CLOSING_DAYS ?? ''));
+    return this.closedDaysCache;
+  }
+
+  private closedDaysCache?: ClosedDays;
+
   get reviewCycleMonths(): Record<
     'support_needed' | 'protection_needed' | 'specified_expectant_mother' | 'monitoring',
     number
@@ -281,6 +299,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       parseOfficeHours(config.OFFICE_HOURS);
     } catch (error) {
       problems.push(`OFFICE_HOURS: ${(error as Error).message}`);
+    }
+  }
+  if (config.CLOSING_DAYS) {
+    try {
+      parseClosingDays(config.CLOSING_DAYS);
+    } catch (error) {
+      problems.push(`CLOSING_DAYS: ${(error as Error).message}`);
     }
   }
   if (config.ADMIN_USERNAME && !config.ADMIN_PASSWORD) {

@@ -4,9 +4,6 @@
  * server's zone. Pure functions; the zone is always a parameter. Local parts
  * come from Intl.DateTimeFormat, so zones with daylight saving time work
  * too, though Japan has none.
- *
- * Japanese public holidays (祝日) and the year-end closure (年末年始) are
- * out of scope: isAfterHours knows weekdays only.
  */
 
 import type { AgeBand } from '../../directory/code-lists';
@@ -230,13 +227,28 @@ export function parseOfficeHours(spec: string): OfficeHours {
   return Object.freeze(hours as Record<WeekdayKey, string | null>);
 }
 
+/** A local calendar date. */
+export type LocalDate = Pick<LocalParts, 'year' | 'month' | 'day'>;
+
+/** Whether the center is closed all day on a local date (holidays, closing days; see closing-days.ts). */
+export type ClosedDays = (date: LocalDate) => boolean;
+
+/** No closing days beyond the weekly hours: for callers that only ask about the week. */
+export const NO_CLOSED_DAYS: ClosedDays = () => false;
+
 /**
  * Whether an instant falls outside the center's hours (domain.md,
- * consultations: after_hours), by the local weekday and time. Public
- * holidays are not known here (see the file comment).
+ * consultations: after_hours): on a closing day (national holiday, year-end
+ * closure, the city's own days) all day, otherwise by the local weekday and time.
  */
-export function isAfterHours(instant: Date, timeZone: string, hours: OfficeHours = DEFAULT_OFFICE_HOURS): boolean {
+export function isAfterHours(
+  instant: Date,
+  timeZone: string,
+  hours: OfficeHours = DEFAULT_OFFICE_HOURS,
+  closedOn: ClosedDays = NO_CLOSED_DAYS,
+): boolean {
   const local = localParts(instant, timeZone);
+  if (closedOn(local)) return true;
   const day = WEEKDAY_KEYS[local.weekday];
   const range = hours[day];
   if (range === null || range === undefined) return true;
