@@ -3,6 +3,7 @@ import { Cases1795500000000 } from './1795500000000-Cases';
 import { FollowUps1795600000000 } from './1795600000000-FollowUps';
 import { Referrals1795700000000 } from './1795700000000-Referrals';
 import { CurrentScope1795800000000 } from './1795800000000-CurrentScope';
+import { UnreadNotifications1796130000000 } from './1796130000000-UnreadNotifications';
 
 /** Every migration, in order. test/core/migrations.test.ts checks none is missing. */
 export const MIGRATIONS: Function[] = [
@@ -11,4 +12,5 @@ export const MIGRATIONS: Function[] = [
   FollowUps1795600000000,
   Referrals1795700000000,
   CurrentScope1795800000000,
+  UnreadNotifications1796130000000,
 ];

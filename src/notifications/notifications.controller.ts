@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { IsOmittable } from '../core/http/validators';
 import { uuidParam } from '../core/http/validation';
@@ -15,6 +15,11 @@ export class ListNotificationsQuery extends ListQuery {
   unread?: 'true' | 'false';
 }
 
+export class UnreadCountResponse {
+  @ApiProperty({ description: "The caller's unread notifications", minimum: 0, example: 3 })
+  unread!: number;
+}
+
 @ApiTags('notifications')
 @ApiBearerAuth()
 @Controller('notifications')
@@ -26,6 +31,14 @@ export class NotificationsController {
   @Get()
   list(@CurrentActor() actor: Actor, @Query() query: ListNotificationsQuery) {
     return this.notifications.list(actor, query);
+  }
+
+  /** The number of the caller's unread notifications, for a badge without listing them. */
+  @Allow('notification.read')
+  @Get('unread-count')
+  @ApiOkResponse({ type: UnreadCountResponse })
+  unreadCount(@CurrentActor() actor: Actor): Promise<UnreadCountResponse> {
+    return this.notifications.unreadCount(actor);
   }
 
   @Allow('notification.read')

@@ -84,6 +84,19 @@ export class Notifications {
     );
   }
 
+  /**
+   * How many of the caller's notifications are unread, for a badge. Counted
+   * by the partial index on unread rows (migration UnreadNotifications), so it
+   * stays cheap however many read ones a user has gathered.
+   */
+  async unreadCount(actor: Actor): Promise<{ unread: number }> {
+    const [row] = (await this.db.query(
+      `SELECT count(*)::int AS unread FROM notifications WHERE user_id = $1 AND read_at IS NULL`,
+      [actor.userId],
+    )) as { unread: number }[];
+    return { unread: row.unread };
+  }
+
   /** Marks one of the caller's notifications read; another user's is a 404. */
   async markRead(actor: Actor, id: string): Promise<NotificationView> {
     // UPDATE ... RETURNING answers [rows, affected count].
