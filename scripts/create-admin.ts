@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AuditLog } from '../src/audit/audit.service';
 import { createFirstAdmin } from '../src/auth/first-admin';
-import { MIN_PASSWORD_LENGTH } from '../src/auth/passwords';
+import { MIN_PASSWORD_LENGTH } from '../src/directory/passwords';
 import { UsersService } from '../src/directory/users.service';
 import { openScriptDatabase, reportScriptError } from './seed-demo';
 

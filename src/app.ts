@@ -3,7 +3,7 @@ import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { mountQueueDashboard } from './access/queue-dashboard';
+import { mountQueueDashboard } from './auth/queue-dashboard';
 import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
 import { configureApp, createFastifyAdapter } from './core/http/configure-app';

@@ -2,7 +2,8 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { DomainError } from '../core/errors/domain-error';
-import { DURING_PASSWORD_CHANGE, IS_PUBLIC, REQUIRES, RouteAccess } from './decorators';
+import { IS_PUBLIC } from '../core/http/public';
+import { DURING_PASSWORD_CHANGE, REQUIRES, RouteAccess } from './decorators';
 import { Actor, roleAllows } from './policy';
 
 /**

@@ -2,15 +2,14 @@ import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/com
 import type { Permission } from './matrix';
 import type { Actor } from './policy';
 
-export const IS_PUBLIC = 'tsunagu:public';
 export const REQUIRES = 'tsunagu:requires';
 export const DURING_PASSWORD_CHANGE = 'tsunagu:during-password-change';
 
-/** Every route says who may call it; the guard refuses one that says nothing (style.md). */
+/**
+ * Every route says who may call it; the guard refuses one that says nothing
+ * (style.md): @Allow(...), @AnyUser(), or @Public() from core/http/public.ts.
+ */
 export type RouteAccess = { permissions: Permission[] } | { anyUser: true };
-
-/** Says out loud that a route needs no login (login, refresh, health, docs). */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 /** The caller's roles must hold at least one of these permissions (else 403). */
 export const Allow = (...permissions: Permission[]) => SetMetadata(REQUIRES, { permissions } satisfies RouteAccess);

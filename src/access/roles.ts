@@ -1,1 +1,1 @@
-export { ROLES, type Role } from '../directory/code-lists';
+export { ROLES, type Role } from '../codes/code-lists';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { RequestOrigin } from '../core/http/request-origin';
 
 export type AuditAction =
   | 'read'
@@ -27,12 +28,6 @@ export interface AuditEntry {
   districtId?: string | null;
   /** Field names, codes and counts; never personal values. */
   summary?: Record<string, unknown>;
-}
-
-/** Where a request came from (a login attempt has no actor yet). */
-export interface RequestOrigin {
-  ip: string | null;
-  requestId: string | null;
 }
 
 /** Who did it: an Actor, or an origin with the user when one is known. */

@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/c
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
-import { AnyUser, CurrentActor, DuringPasswordChange, Public } from '../access/decorators';
+import { AnyUser, CurrentActor, DuringPasswordChange } from '../access/decorators';
+import { Public } from '../core/http/public';
 import type { Actor } from '../access/policy';
 import { originOf } from '../core/http/request-origin';
 import { UsersService } from '../directory/users.service';

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/policy';
-import { AuditLog, RequestOrigin } from '../audit/audit.service';
+import { AuditLog } from '../audit/audit.service';
+import type { RequestOrigin } from '../core/http/request-origin';
 import { DomainError } from '../core/errors/domain-error';
 import { User } from '../directory/user.entity';
-import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
+import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../directory/passwords';
 import { TokenPair, TokenService } from './token.service';
 
 /** access.md: 5 failed logins in 15 minutes lock the account for 15 minutes. */

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditLog } from '../audit/audit.service';
 import { AppConfig } from '../core/config/app-config';
 import { UsersService } from '../directory/users.service';
-import { hashPassword } from './passwords';
+import { hashPassword } from '../directory/passwords';
 
 /**
  * The first admin (README, "Creating the first admin"): when ADMIN_USERNAME

@@ -1,5 +1,5 @@
-import type { CaseStatus } from '../directory/code-lists';
-import { StateMachine, TransitionRule } from '../core/state-machine';
+import type { CaseStatus } from '../codes/code-lists';
+import { StateMachine, TransitionRule } from '../lifecycle/state-machine';
 
 export const CASE_ACTIONS = [
   'accept',

@@ -1,11 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import type {
-  CaseStatus,
-  ClosureReason,
-  ProtectionRegistration,
-  RiskLevel,
-  SubjectKind,
-} from '../directory/code-lists';
+import type { CaseStatus, ClosureReason, ProtectionRegistration, RiskLevel, SubjectKind } from '../codes/code-lists';
 
 /** One support episode for one subject (domain.md, "Cases"). */
 @Entity('cases')

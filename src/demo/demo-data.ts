@@ -1,8 +1,8 @@
 import { DataSource, EntityManager, In, type QueryDeepPartialEntity } from 'typeorm';
 import type { Role } from '../access/roles';
 import { AuditLog } from '../audit/audit.service';
-import { hashPassword } from '../auth/passwords';
-import type { OrganizationType } from '../directory/code-lists';
+import { hashPassword } from '../directory/passwords';
+import type { OrganizationType } from '../codes/code-lists';
 import { District } from '../directory/district.entity';
 import { DistrictMember, DistrictSupervisor, MemberRole } from '../directory/district-membership.entity';
 import { Organization, OrganizationContact } from '../directory/organization.entity';

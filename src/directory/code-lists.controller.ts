@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../access/decorators';
-import { codeListsForApi } from './code-lists';
+import { codeListsForApi } from '../codes/code-lists';
 
 @ApiTags('directory')
 @ApiBearerAuth()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
-import { hashPassword, oneTimePassword } from '../auth/passwords';
+import { hashPassword, oneTimePassword } from './passwords';
 import { isUniqueViolation } from '../core/database/errors';
 import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';

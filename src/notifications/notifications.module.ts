@@ -1,7 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { NotificationsController } from './notifications.controller';
 import { Notifications } from './notifications.service';
+import { Rescheduler } from './rescheduler';
 
 @Global()
-@Module({ controllers: [NotificationsController], providers: [Notifications], exports: [Notifications] })
+@Module({
+  controllers: [NotificationsController],
+  providers: [Notifications, Rescheduler],
+  exports: [Notifications, Rescheduler],
+})
 export class NotificationsModule {}

@@ -47,6 +47,15 @@ export class Notifications {
     return rows.length;
   }
 
+  /** Which of these event keys some user has been notified of already. */
+  async deliveredEventKeys(eventKeys: string[]): Promise<Set<string>> {
+    const rows = (await this.db.query(
+      `SELECT DISTINCT event_key FROM notifications WHERE event_key = ANY($1::text[])`,
+      [eventKeys],
+    )) as { event_key: string }[];
+    return new Set(rows.map((r) => r.event_key));
+  }
+
   /** Current supervisors of a district; for a case without a district, every active supervisor. */
   async supervisorsOf(m: EntityManager, districtId: string | null): Promise<string[]> {
     const rows = (await m.query(

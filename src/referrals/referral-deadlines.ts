@@ -4,7 +4,7 @@ import { AppConfig } from '../core/config/app-config';
 import { JobHandler } from '../core/queue/job-handler.decorator';
 import { JobName, JobPayloads } from '../core/queue/jobs';
 import { Outbox, OutboxJob } from '../core/queue/outbox';
-import { Rescheduler } from '../core/queue/rescheduler';
+import { Rescheduler } from '../notifications/rescheduler';
 import { Notifications } from '../notifications/notifications.service';
 import { TaskRules } from '../tasks/task-rules';
 import type { Referral } from './referral.entity';

@@ -1,5 +1,5 @@
-import type { ReferralStatus } from '../directory/code-lists';
-import { StateMachine, TransitionRule } from '../core/state-machine';
+import type { ReferralStatus } from '../codes/code-lists';
+import { StateMachine, TransitionRule } from '../lifecycle/state-machine';
 import type { CaseState } from '../cases/case-lifecycle';
 import { caseAccess } from '../cases/case-lifecycle';
 

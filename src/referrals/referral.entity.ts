@@ -1,11 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import type {
-  LegalBasis,
-  ReferralDirection,
-  ReferralKind,
-  ReferralStatus,
-  ReferralUrgency,
-} from '../directory/code-lists';
+import type { LegalBasis, ReferralDirection, ReferralKind, ReferralStatus, ReferralUrgency } from '../codes/code-lists';
 
 /** A referral to or from another department or agency (domain.md, "Referrals"). */
 @Entity('referrals')

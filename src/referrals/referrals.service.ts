@@ -12,7 +12,7 @@ import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
 import { Idempotency, Replayable } from '../core/idempotency';
-import type { LegalBasis, Route } from '../directory/code-lists';
+import type { LegalBasis, Route } from '../codes/code-lists';
 import { Organization } from '../directory/organization.entity';
 import { Notifications } from '../notifications/notifications.service';
 import { TaskRules } from '../tasks/task-rules';

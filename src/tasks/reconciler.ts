@@ -6,7 +6,7 @@ import { IDEMPOTENCY_WINDOW_HOURS } from '../core/idempotency';
 import { JobHandler } from '../core/queue/job-handler.decorator';
 import { JobName } from '../core/queue/jobs';
 import { OutboxRelay } from '../core/queue/outbox';
-import { Rescheduler } from '../core/queue/rescheduler';
+import { Rescheduler } from '../notifications/rescheduler';
 import { TaskRules } from './task-rules';
 import { taskSchedule } from './task-schedule';
 

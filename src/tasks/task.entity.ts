@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import type { TaskKind, TaskPriority, TaskStatus } from '../directory/code-lists';
+import type { TaskKind, TaskPriority, TaskStatus } from '../codes/code-lists';
 
 /** Work that must happen later (domain.md, "Follow-up tasks"). Overdue is computed, never stored. */
 @Entity('tasks')

@@ -2,7 +2,8 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { AccessGuard } from '../../src/access/access.guard';
-import { IS_PUBLIC, REQUIRES } from '../../src/access/decorators';
+import { REQUIRES } from '../../src/access/decorators';
+import { IS_PUBLIC } from '../../src/core/http/public';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**

@@ -1,5 +1,5 @@
 import { CASE_ACTIONS, caseLifecycle, CaseAction } from '../../src/cases/case-lifecycle';
-import { CASE_STATUSES, CaseStatus } from '../../src/directory/code-lists';
+import { CASE_STATUSES, CaseStatus } from '../../src/codes/code-lists';
 import { openCase, setCase } from '../support/cases';
 import { call, createWorld, World } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';

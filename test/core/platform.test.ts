@@ -3,7 +3,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { IsString, MaxLength } from 'class-validator';
 import { createServer } from 'node:net';
 import { Client } from 'pg';
-import { Public } from '../../src/access/decorators';
+import { Public } from '../../src/core/http/public';
 import { createApp } from '../../src/app';
 import { ConfigError, loadConfig } from '../../src/core/config/app-config';
 import { toProblem } from '../../src/core/errors/problem.filter';

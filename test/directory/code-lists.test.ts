@@ -11,7 +11,7 @@ import {
   labelOf,
   parentTypeOf,
   ROLES,
-} from '../../src/directory/code-lists';
+} from '../../src/codes/code-lists';
 
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 

@@ -1,6 +1,6 @@
 import { ReferralDeadlines, referralOverdueKey } from '../../src/referrals/referral-deadlines';
 import { REFERRAL_ACTIONS, referralLifecycle, ReferralAction } from '../../src/referrals/referral-lifecycle';
-import { REFERRAL_STATUSES, ReferralStatus } from '../../src/directory/code-lists';
+import { REFERRAL_STATUSES, ReferralStatus } from '../../src/codes/code-lists';
 import { intakeBody, openCase, setCase } from '../support/cases';
 import { call, createWorld, TestUser, World } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';

@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { hashPassword } from '../../src/auth/passwords';
+import { hashPassword } from '../../src/directory/passwords';
 import type { Role } from '../../src/access/roles';
 import { AuditLog } from '../../src/audit/audit.service';
 import { UsersService } from '../../src/directory/users.service';

@@ -1,5 +1,5 @@
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { MIN_PASSWORD_LENGTH } from '../passwords';
+import { MIN_PASSWORD_LENGTH } from '../../directory/passwords';
 
 export class LoginDto {
   @IsString()

@@ -30,7 +30,7 @@ import {
   type ProtectionRegistration,
   type RiskLevel,
   type Sex,
-} from '../../directory/code-lists';
+} from '../../codes/code-lists';
 import { ListQuery } from '../../core/http/pagination';
 import { IsCalendarDate, IsKana, IsNullable, IsOmittable, NotInTheFuture, oneOf } from '../../core/http/validators';
 import { CASE_ACTIONS, type CaseAction } from '../case-lifecycle';

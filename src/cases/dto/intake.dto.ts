@@ -32,7 +32,7 @@ import {
   type Route,
   type Sex,
   type SubjectKind,
-} from '../../directory/code-lists';
+} from '../../codes/code-lists';
 import {
   IsCalendarDate,
   IsInstant,

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../../access/decorators';
+import { Public } from '../http/public';
 import { RedisClient } from '../redis/redis.module';
 import { JobQueue } from '../queue/job-queue.service';
 

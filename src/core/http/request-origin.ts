@@ -1,5 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import type { RequestOrigin } from '../../audit/audit.service';
+
+/** Where a request came from (a login attempt has no actor yet). */
+export interface RequestOrigin {
+  ip: string | null;
+  requestId: string | null;
+}
 
 /** The client address (behind trusted proxies) and request id, for the audit log. */
 export function originOf(request: FastifyRequest): RequestOrigin {

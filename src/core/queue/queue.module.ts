@@ -4,7 +4,6 @@ import { AppConfig } from '../config/app-config';
 import { ALL_QUEUES } from './jobs';
 import { JobQueue } from './job-queue.service';
 import { Outbox, OutboxRelay } from './outbox';
-import { Rescheduler } from './rescheduler';
 
 export function redisConnection(url: string) {
   const u = new URL(url);
@@ -37,7 +36,7 @@ export function redisConnection(url: string) {
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],
-  providers: [JobQueue, Outbox, OutboxRelay, Rescheduler],
-  exports: [JobQueue, Outbox, OutboxRelay, Rescheduler, BullModule],
+  providers: [JobQueue, Outbox, OutboxRelay],
+  exports: [JobQueue, Outbox, OutboxRelay, BullModule],
 })
 export class QueueModule {}

@@ -6,7 +6,7 @@
  * too, though Japan has none.
  */
 
-import type { AgeBand } from '../../directory/code-lists';
+import type { AgeBand } from '../../codes/code-lists';
 
 export interface LocalParts {
   year: number;

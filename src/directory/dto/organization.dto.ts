@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsOmittable } from '../../core/http/validators';
-import { ORGANIZATION_TYPES } from '../code-lists';
+import { ORGANIZATION_TYPES } from '../../codes/code-lists';
 import { ListQuery } from '../../core/http/pagination';
 
 export class ContactDto {

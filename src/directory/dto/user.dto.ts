@@ -15,7 +15,7 @@ import {
 } from 'class-validator';
 import { IsNullable, IsOmittable } from '../../core/http/validators';
 import { ROLES, type Role } from '../../access/roles';
-import { MIN_PASSWORD_LENGTH } from '../../auth/passwords';
+import { MIN_PASSWORD_LENGTH } from '../passwords';
 import { ListQuery } from '../../core/http/pagination';
 
 export class CreateUserDto {

@@ -28,7 +28,7 @@ import {
   type ReferralKind,
   type ReferralStatus,
   type ReferralUrgency,
-} from '../../directory/code-lists';
+} from '../../codes/code-lists';
 import { ListQuery } from '../../core/http/pagination';
 import { IsInstant, IsOmittable, oneOf } from '../../core/http/validators';
 import { REFERRAL_ACTIONS, type ReferralAction } from '../referral-lifecycle';

@@ -21,7 +21,7 @@ import {
   type TaskKind,
   type TaskPriority,
   type TaskStatus,
-} from '../../directory/code-lists';
+} from '../../codes/code-lists';
 import { ListQuery } from '../../core/http/pagination';
 import { IsInstant, IsOmittable, NotInTheFuture, oneOf } from '../../core/http/validators';
 

@@ -1,6 +1,6 @@
 import type { Permission } from '../access/matrix';
 import { allows, Actor } from '../access/policy';
-import { DomainError } from './errors/domain-error';
+import { DomainError } from '../core/errors/domain-error';
 
 /**
  * One row of a lifecycle table (style.md, "state machines as data"):

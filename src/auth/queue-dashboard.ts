@@ -8,9 +8,9 @@ import { JobQueue } from '../core/queue/job-queue.service';
 import { toProblem } from '../core/errors/problem.filter';
 import { DomainError } from '../core/errors/domain-error';
 import { originOf } from '../core/http/request-origin';
-import type { AccessTokenPayload } from '../auth/token.service';
-import { ActorService } from './actor.service';
-import { roleAllows } from './policy';
+import type { AccessTokenPayload } from './token.service';
+import { ActorService } from '../access/actor.service';
+import { roleAllows } from '../access/policy';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 const COOKIE = 'tsunagu_queues';
