@@ -4,6 +4,7 @@ import { FollowUps1795600000000 } from './1795600000000-FollowUps';
 import { Referrals1795700000000 } from './1795700000000-Referrals';
 import { CurrentScope1795800000000 } from './1795800000000-CurrentScope';
 import { UnreadNotifications1796130000000 } from './1796130000000-UnreadNotifications';
+import { ContactDetails1796130100000 } from './1796130100000-ContactDetails';
 
 /** Every migration, in order. test/core/migrations.test.ts checks none is missing. */
 export const MIGRATIONS: Function[] = [
@@ -13,4 +14,5 @@ export const MIGRATIONS: Function[] = [
   Referrals1795700000000,
   CurrentScope1795800000000,
   UnreadNotifications1796130000000,
+  ContactDetails1796130100000,
 ];

@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
 import { AppConfig } from './core/config/app-config';
 import { DirectoryModule } from './directory/directory.module';
+import { HouseholdsModule } from './households/households.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ReferralsModule } from './referrals/referrals.module';
 import { TasksModule } from './tasks/tasks.module';
@@ -24,6 +25,7 @@ const DOMAIN_MODULES: Type[] = [
   DirectoryModule,
   NotificationsModule,
   CasesModule,
+  HouseholdsModule,
   TasksModule,
   ReferralsModule,
 ];

@@ -13,6 +13,7 @@ import { CaseEvent } from './case-event.entity';
 import { Case } from './case.entity';
 import { Consultation } from './consultation.entity';
 import { AssignmentDto, CaseTransitionDto, ListCasesQuery, UpdateCaseDto } from './dto/case.dto';
+import { setHouseholdAddress } from './household-addresses';
 import { Household, HouseholdMember, Person } from './person.entity';
 import { caseHeader, CaseHeader, caseView, CaseView, consultationView, ConsultationView } from './views';
 
@@ -208,7 +209,12 @@ export class CasesService {
         fields.push(...Object.keys(dto.subject).map((f) => `subject.${f}`));
       }
       if (dto.address !== undefined) {
-        await m.getRepository(Household).update({ id: c.householdId }, { address: dto.address });
+        // PATCH corrects the current address; a move is POST /cases/{id}/moves.
+        await setHouseholdAddress(m, c.householdId, {
+          address: dto.address,
+          change: 'correction',
+          recordedBy: actor.userId,
+        });
         fields.push('household.address');
       }
       c.updatedAt = new Date();

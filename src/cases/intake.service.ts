@@ -15,6 +15,7 @@ import { Case } from './case.entity';
 import { Consultation } from './consultation.entity';
 import { assertOpen, ConsultationsService } from './consultations.service';
 import { HouseholdDto, IntakeDto, SubjectDto } from './dto/intake.dto';
+import { setHouseholdAddress } from './household-addresses';
 import { Household, HouseholdMember, Person } from './person.entity';
 import { consultationView, ConsultationView } from './views';
 import { CasesService } from './cases.service';
@@ -148,6 +149,7 @@ export class IntakeService {
       }),
     );
     const home = await m.getRepository(Household).save({ address: household.address });
+    await setHouseholdAddress(m, home.id, { address: household.address, change: 'intake', recordedBy: actor.userId });
     for (const member of household.members) {
       const p = await m.getRepository(Person).save(
         m.getRepository(Person).create({
@@ -170,7 +172,7 @@ export class IntakeService {
 
     const occurredAt = new Date(dto.consultation.occurredAt);
     const { number, fiscalYear } = await nextCaseNumber(m, occurredAt, this.config.TZ_BUSINESS);
-    const districtId = await this.suggestDistrict(m, household.address);
+    const districtId = await this.districts.suggest(household.address, m);
     const consultation = dto.consultation;
     const c = await m.getRepository(Case).save(
       m.getRepository(Case).create({
@@ -229,14 +231,5 @@ export class IntakeService {
         ORDER BY c.opened_at DESC`,
       [kanaKey, subject.birthDate ?? null, subject.expectedDueDate ?? null],
     )) as DuplicateCandidate[];
-  }
-
-  private async suggestDistrict(m: EntityManager, address: string): Promise<string | null> {
-    try {
-      return (await this.districts.resolve(address, m)).id;
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'not_found') return null;
-      throw error;
-    }
   }
 }

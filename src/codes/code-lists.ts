@@ -80,6 +80,33 @@ const SEX_LABELS: Record<Sex, Label> = {
   unknown: { ja: '不明', en: 'Unknown' },
 };
 
+/** A contact point of a person (issue 13): a phone number or an e-mail address. */
+export const CONTACT_KINDS = ['phone', 'email'] as const;
+export type ContactKind = (typeof CONTACT_KINDS)[number];
+const CONTACT_KIND_LABELS: Record<ContactKind, Label> = {
+  phone: { ja: '電話', en: 'Phone' },
+  email: { ja: 'メール', en: 'E-mail' },
+};
+
+/** Which line it is: 携帯/自宅/勤務先, as counselors label a number on the record. */
+export const CONTACT_LABELS = ['mobile', 'home', 'work', 'other'] as const;
+export type ContactLabel = (typeof CONTACT_LABELS)[number];
+const CONTACT_LABEL_LABELS: Record<ContactLabel, Label> = {
+  mobile: { ja: '携帯', en: 'Mobile' },
+  home: { ja: '自宅', en: 'Home' },
+  work: { ja: '勤務先', en: 'Work' },
+  other: { ja: 'その他', en: 'Other' },
+};
+
+/** Why a household's address changed: first recorded at intake, a move (転居), or a correction of a mistake. */
+export const ADDRESS_CHANGES = ['intake', 'move', 'correction'] as const;
+export type AddressChange = (typeof ADDRESS_CHANGES)[number];
+const ADDRESS_CHANGE_LABELS: Record<AddressChange, Label> = {
+  intake: { ja: '受付時', en: 'At intake' },
+  move: { ja: '転居', en: 'Move' },
+  correction: { ja: '訂正', en: 'Correction' },
+};
+
 // --- Cases --------------------------------------------------------------------
 
 export const SUBJECT_KINDS = ['child', 'expectant_mother'] as const;
@@ -546,6 +573,9 @@ export const CODE_LISTS = Object.freeze({
   roles: codeList(ROLES, ROLE_LABELS),
   relationships: codeList(RELATIONSHIPS, RELATIONSHIP_LABELS),
   sexes: codeList(SEXES, SEX_LABELS),
+  contactKinds: codeList(CONTACT_KINDS, CONTACT_KIND_LABELS),
+  contactLabels: codeList(CONTACT_LABELS, CONTACT_LABEL_LABELS),
+  addressChanges: codeList(ADDRESS_CHANGES, ADDRESS_CHANGE_LABELS),
   subjectKinds: codeList(SUBJECT_KINDS, SUBJECT_KIND_LABELS),
   caseStatuses: codeList(CASE_STATUSES, CASE_STATUS_LABELS),
   closureReasons: codeList(CLOSURE_REASONS, CLOSURE_REASON_LABELS),

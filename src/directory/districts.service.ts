@@ -104,6 +104,17 @@ export class DistrictsService {
    * longest (most specific) area wins.
    */
   async resolve(address: string, m: EntityManager = this.db.manager): Promise<DistrictView> {
+    const found = await this.match(address, m);
+    if (!found) throw DomainError.notFound('District for that address');
+    return view(found);
+  }
+
+  /** The id of the district an address lies in, or null: a suggestion for intake and for a move. */
+  async suggest(address: string, m: EntityManager = this.db.manager): Promise<string | null> {
+    return (await this.match(address, m))?.id ?? null;
+  }
+
+  private async match(address: string, m: EntityManager): Promise<District | null> {
     const normalized = normalizeAddress(address);
     let best: { district: District; length: number } | null = null;
     for (const district of await m.getRepository(District).find({ order: { code: 'ASC' } })) {
@@ -112,8 +123,7 @@ export class DistrictsService {
           best = { district, length: area.length };
       }
     }
-    if (!best) throw DomainError.notFound('District for that address');
-    return view(best.district);
+    return best?.district ?? null;
   }
 
   async members(districtId: string, withHistory: boolean): Promise<MembershipView[]> {

@@ -15,7 +15,7 @@ const LAYERS: string[][] = [
   ['directory', 'notifications', 'lifecycle'],
   ['auth'],
   ['cases'],
-  ['tasks'],
+  ['tasks', 'households'],
   ['referrals'],
   ['demo'],
 ];

@@ -23,6 +23,11 @@ const PERSONAL_FIELDS = [
   'nextAction',
   'email',
   'phone',
+  // Contact details (issue 13): a contact point's value and note, and whole lists of them.
+  'contacts',
+  'addresses',
+  'value',
+  'note',
 ];
 const SECRET_FIELDS = ['password', 'currentPassword', 'newPassword', 'accessToken', 'refreshToken', 'token', 'secret'];
 

@@ -72,6 +72,19 @@ export function normalizeAddress(s: string): string {
   return s.normalize('NFKC').replace(SPACES, '').replace(ADDRESS_HYPHENS, '-');
 }
 
+/**
+ * A phone number as typed → the form a phone dials: NFKC (full-width digits,
+ * ＋ and （） become ASCII), dash-like characters (‐, −, ー typed with the IME)
+ * become "-", runs of spaces one space, trimmed.
+ */
+export function normalizePhone(s: string): string {
+  return s
+    .normalize('NFKC')
+    .replace(/[\u2010-\u2015\u2212\u30fc]/gu, '-')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
 const POSTAL_CODE = /^〒?(\d{3})-?(\d{4})$/u;
 
 const KANJI_DIGITS = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
