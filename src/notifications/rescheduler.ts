@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JobQueue } from '../core/queue/job-queue.service';
+import { JOB_QUEUE } from '../core/queue/jobs';
 import type { OutboxJob } from '../core/queue/outbox';
 import { Notifications } from './notifications.service';
 
@@ -23,10 +24,30 @@ export class Rescheduler {
     const missing = points.filter((p) => !delivered.has(p.jobId));
     const now = Date.now();
     await Promise.all(
-      missing.map((p) =>
-        this.jobs.add(p.job, p.payload, { jobId: p.jobId, delay: Math.max(0, p.runAt.getTime() - now) }),
-      ),
+      missing.map(async (p) => {
+        if (await this.revive(p)) return;
+        await this.jobs.add(p.job, p.payload, { jobId: p.jobId, delay: Math.max(0, p.runAt.getTime() - now) });
+      }),
     );
     return missing.length;
+  }
+
+  /**
+   * A job that used up its attempts (PostgreSQL away for longer than the
+   * retry budget) stays in BullMQ's failed set under its id, where adding the
+   * same id again does nothing. Its work is still due and undelivered, so it
+   * runs again with a fresh budget, under the same id: the notification key,
+   * and so delivery exactly once, stay the same.
+   */
+  private async revive(p: OutboxJob): Promise<boolean> {
+    const job = await this.jobs.queue(JOB_QUEUE[p.job]).getJob(p.jobId);
+    if (!job || !(await job.isFailed())) return false;
+    try {
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } catch (error) {
+      // Another sweep revived it first (the job is no longer failed): nothing left to do.
+      if (await job.isFailed()) throw error;
+    }
+    return true;
   }
 }

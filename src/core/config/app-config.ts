@@ -185,6 +185,24 @@ export class AppConfig {
   @Min(1_000)
   RECONCILE_EVERY_MS = 30_000;
 
+  /**
+   * How many times a job runs before BullMQ marks it failed (exponential
+   * backoff between attempts). With the defaults a job keeps trying for about
+   * 254 s; the reconciliation sweep revives due work whose job failed for good.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  JOB_ATTEMPTS = 8;
+
+  /** The first retry's delay; each further retry waits twice as long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(600_000)
+  JOB_BACKOFF_MS = 2_000;
+
   /** How long a worker holds a job before another may take it over (BullMQ lock). */
   @Transform(toInt)
   @IsInt()

@@ -26,8 +26,8 @@ export function redisConnection(url: string) {
         connection: redisConnection(config.REDIS_URL),
         prefix: `${config.REDIS_PREFIX}:bull`,
         defaultJobOptions: {
-          attempts: 8,
-          backoff: { type: 'exponential', delay: 2_000 },
+          attempts: config.JOB_ATTEMPTS,
+          backoff: { type: 'exponential', delay: config.JOB_BACKOFF_MS },
           removeOnComplete: { age: 24 * 3600, count: 5_000 },
           // Failed jobs stay for inspection in the dashboard (jobs.md, "Retries").
           removeOnFail: false,
