@@ -3,6 +3,7 @@ import { Cases1795500000000 } from './1795500000000-Cases';
 import { FollowUps1795600000000 } from './1795600000000-FollowUps';
 import { Referrals1795700000000 } from './1795700000000-Referrals';
 import { CurrentScope1795800000000 } from './1795800000000-CurrentScope';
+import { SafetyCheckOutcome1796100000000 } from './1796100000000-SafetyCheckOutcome';
 import { UnreadNotifications1796130000000 } from './1796130000000-UnreadNotifications';
 import { ContactDetails1796130100000 } from './1796130100000-ContactDetails';
 
@@ -13,6 +14,7 @@ export const MIGRATIONS: Function[] = [
   FollowUps1795600000000,
   Referrals1795700000000,
   CurrentScope1795800000000,
+  SafetyCheckOutcome1796100000000,
   UnreadNotifications1796130000000,
   ContactDetails1796130100000,
 ];

@@ -15,7 +15,7 @@ export class CaseEvent {
   @Column('uuid', { nullable: true })
   actorId!: string | null;
 
-  /** opened, transition, assignment, update, consultation_added */
+  /** opened, transition, assignment, update, consultation_added; task_postponed, task_cancelled, safety_check_not_seen */
   @Column('text')
   kind!: string;
 

@@ -505,6 +505,23 @@ const TASK_PRIORITY_LABELS: Record<TaskPriority, Label> = {
   urgent: { ja: '緊急', en: 'Urgent' },
 };
 
+/** What the check of a child's safety found (48-hour rule); `not_seen` is not a completion. */
+export const SAFETY_CHECK_RESULTS = ['safe', 'concerns', 'not_seen'] as const;
+export type SafetyCheckResult = (typeof SAFETY_CHECK_RESULTS)[number];
+const SAFETY_CHECK_RESULT_LABELS: Record<SafetyCheckResult, Label> = {
+  safe: { ja: '安全を確認', en: 'Seen, safe' },
+  concerns: { ja: '懸念あり', en: 'Seen, with concerns' },
+  not_seen: { ja: '確認できず', en: 'Not seen' },
+};
+
+/** How the child was seen: the guideline's standard is seeing the child directly (直接目視). */
+export const SIGHTING_METHODS = ['direct', 'other'] as const;
+export type SightingMethod = (typeof SIGHTING_METHODS)[number];
+const SIGHTING_METHOD_LABELS: Record<SightingMethod, Label> = {
+  direct: { ja: '直接目視', en: 'Seen directly' },
+  other: { ja: 'その他の方法（関係機関による確認など）', en: 'Otherwise (e.g. confirmed by another agency)' },
+};
+
 export const CONFERENCE_KINDS = ['intake_meeting', 'case_review'] as const;
 export type ConferenceKind = (typeof CONFERENCE_KINDS)[number];
 const CONFERENCE_KIND_LABELS: Record<ConferenceKind, Label> = {
@@ -595,6 +612,8 @@ export const CODE_LISTS = Object.freeze({
   taskKinds: codeList(TASK_KINDS, TASK_KIND_LABELS),
   taskStatuses: codeList(TASK_STATUSES, TASK_STATUS_LABELS),
   taskPriorities: codeList(TASK_PRIORITIES, TASK_PRIORITY_LABELS),
+  safetyCheckResults: codeList(SAFETY_CHECK_RESULTS, SAFETY_CHECK_RESULT_LABELS),
+  sightingMethods: codeList(SIGHTING_METHODS, SIGHTING_METHOD_LABELS),
   conferenceKinds: codeList(CONFERENCE_KINDS, CONFERENCE_KIND_LABELS),
   organizationKinds: codeList(ORGANIZATION_KINDS, ORGANIZATION_KIND_LABELS),
   organizationTypes: codeList(ORGANIZATION_TYPES, ORGANIZATION_TYPE_LABELS),

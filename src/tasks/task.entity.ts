@@ -1,5 +1,15 @@
 import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import type { TaskKind, TaskPriority, TaskStatus } from '../codes/code-lists';
+import type { SafetyCheckResult, SightingMethod, TaskKind, TaskPriority, TaskStatus } from '../codes/code-lists';
+
+/** What a safety check found (48-hour rule): kept with the completed task. */
+export interface SafetyCheckOutcome {
+  seenAt: string;
+  place: string;
+  seenBy: string;
+  method: SightingMethod | null;
+  result: SafetyCheckResult;
+  concerns: string | null;
+}
 
 /** Work that must happen later (domain.md, "Follow-up tasks"). Overdue is computed, never stored. */
 @Entity('tasks')
@@ -52,6 +62,10 @@ export class Task {
 
   @Column('text', { nullable: true })
   note!: string | null;
+
+  /** A completed safety check's outcome; null for every other task. */
+  @Column('jsonb', { nullable: true })
+  outcome!: SafetyCheckOutcome | null;
 
   @Column('timestamptz', { default: () => 'now()' })
   createdAt!: Date;

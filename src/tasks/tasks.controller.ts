@@ -5,7 +5,14 @@ import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
 import { expectedVersion, IfMatch } from '../core/http/versioning';
 import { ConferencesService } from './conferences.service';
-import { CloseTaskDto, CreateConferenceDto, CreateTaskDto, ListTasksQuery, UpdateTaskDto } from './dto/task.dto';
+import {
+  CancelTaskDto,
+  CompleteTaskDto,
+  CreateConferenceDto,
+  CreateTaskDto,
+  ListTasksQuery,
+  UpdateTaskDto,
+} from './dto/task.dto';
 import { TasksService } from './tasks.service';
 
 @ApiTags('tasks')
@@ -50,14 +57,14 @@ export class TasksController {
   @Allow('task.manage')
   @Post('tasks/:id/complete')
   @HttpCode(200)
-  complete(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: CloseTaskDto) {
+  complete(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: CompleteTaskDto) {
     return this.tasks.complete(actor, id, dto);
   }
 
   @Allow('task.manage')
   @Post('tasks/:id/cancel')
   @HttpCode(200)
-  cancel(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: CloseTaskDto) {
+  cancel(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: CancelTaskDto) {
     return this.tasks.cancel(actor, id, dto);
   }
 

@@ -9,9 +9,20 @@ import { Case } from '../cases/case.entity';
 import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
-import { CloseTaskDto, CreateTaskDto, ListTasksQuery, UpdateTaskDto } from './dto/task.dto';
+import { CaseEvent } from '../cases/case-event.entity';
+import { Notifications } from '../notifications/notifications.service';
+import { formatBusinessTime } from '../core/time/business-time';
+import { AppConfig } from '../core/config/app-config';
+import {
+  CancelTaskDto,
+  CompleteTaskDto,
+  CreateTaskDto,
+  ListTasksQuery,
+  SafetyCheckOutcomeDto,
+  UpdateTaskDto,
+} from './dto/task.dto';
 import { TaskRules } from './task-rules';
-import { Task } from './task.entity';
+import { SafetyCheckOutcome, Task } from './task.entity';
 
 export type TaskView = Omit<Task, 'originKey' | 'dueSetAt'> & { overdue: boolean };
 
@@ -19,6 +30,18 @@ export const taskView = (t: Task): TaskView => {
   const { originKey: _k, dueSetAt: _d, ...rest } = t;
   return { ...rest, overdue: t.status === 'open' && t.dueAt.getTime() < Date.now() };
 };
+
+/** Made by a rule the system runs (48-hour rule, reviews, conferences, referral follow-ups), not by hand. */
+const isRuleTask = (t: Pick<Task, 'origin'>) => t.origin !== 'manual';
+
+const outcomeOf = (dto: SafetyCheckOutcomeDto): SafetyCheckOutcome => ({
+  seenAt: new Date(dto.seenAt).toISOString(),
+  place: dto.place,
+  seenBy: dto.seenBy,
+  method: dto.method ?? null,
+  result: dto.result,
+  concerns: dto.result === 'concerns' ? (dto.concerns ?? null) : null,
+});
 
 /** A task's access shape: its assignee and kind, and its case's. */
 const taskAccess = (t: Pick<Task, 'assigneeId' | 'kind'>, c: Case) => ({
@@ -43,6 +66,8 @@ export class TasksService {
     private readonly rules: TaskRules,
     private readonly records: CaseRecords,
     private readonly audit: AuditLog,
+    private readonly notifications: Notifications,
+    private readonly config: AppConfig,
   ) {}
 
   async list(actor: Actor, query: ListTasksQuery): Promise<Page<TaskView>> {
@@ -153,6 +178,9 @@ export class TasksService {
         fields.push('kind');
       }
       const moved = dto.dueAt !== undefined && new Date(dto.dueAt).getTime() !== task.dueAt.getTime();
+      const previousDue = task.dueAt;
+      const postponed = moved && isRuleTask(task) && new Date(dto.dueAt as string) > task.dueAt;
+      if (postponed) this.checkRuleOverride(actor, task, c, dto.reason, 'postpone');
       if (moved) {
         task.dueAt = new Date(dto.dueAt as string);
         task.dueSetAt = new Date();
@@ -175,40 +203,180 @@ export class TasksService {
         entityType: 'task',
         entityId: id,
         districtId: c.districtId,
-        summary: { fields },
+        summary: { fields, ...(postponed ? { postponed: true } : {}) },
       });
+      if (postponed) {
+        await this.recordRuleOverride(m, actor, saved, c, {
+          kind: 'task_postponed',
+          reason: dto.reason as string,
+          details: { from: previousDue.toISOString(), to: saved.dueAt.toISOString() },
+          eventKey: `rule-task-postponed.${saved.id}.${saved.dueAt.getTime()}`,
+          title: `${saved.title}: 期限が${formatBusinessTime(saved.dueAt, this.config.TZ_BUSINESS)}に延期されました`,
+        });
+      }
       return taskView(saved);
     });
   }
 
-  async complete(actor: Actor, id: string, dto: CloseTaskDto): Promise<TaskView> {
-    return this.close(actor, id, 'done', dto);
-  }
-
-  async cancel(actor: Actor, id: string, dto: CloseTaskDto): Promise<TaskView> {
-    return this.close(actor, id, 'cancelled', dto);
-  }
-
-  private async close(actor: Actor, id: string, status: 'done' | 'cancelled', dto: CloseTaskDto): Promise<TaskView> {
+  /**
+   * POST /tasks/{id}/complete. A safety check is completed only with its
+   * outcome; `not_seen` is no completion: the task stays open and the
+   * supervisors hear of it at once.
+   */
+  async complete(actor: Actor, id: string, dto: CompleteTaskDto): Promise<TaskView> {
     return this.db.transaction(async (m) => {
-      const { task, c } = await this.load(m, actor, id, 'task.manage', true);
-      if (task.status !== 'open') throw new DomainError('conflict', `The task is already ${task.status}`);
-      task.status = status;
-      task.closedAt = new Date();
-      task.closedBy = actor.userId;
-      task.note = dto.note ?? task.note;
-      task.updatedAt = new Date();
-      const saved = await m.getRepository(Task).save(task);
-      await this.audit.record(m, actor, {
-        action: 'transition',
-        entityType: 'task',
-        entityId: id,
-        districtId: c.districtId,
-        summary: { to: status, kind: task.kind },
+      const { task, c } = await this.loadOpen(m, actor, id);
+      if (task.kind !== 'safety_check') {
+        if (dto.outcome) throw DomainError.validation([{ field: 'outcome', message: 'only a safety check has one' }]);
+        return this.close(m, actor, task, c, 'done', dto.note);
+      }
+      if (!dto.outcome) {
+        throw DomainError.validation([
+          {
+            field: 'outcome',
+            message:
+              'is required to complete a safety check: when, where, by whom and how the child was seen, and the result',
+          },
+        ]);
+      }
+      const outcome = outcomeOf(dto.outcome);
+      if (outcome.result === 'not_seen') return this.notSeen(m, actor, task, c, outcome);
+      task.outcome = outcome;
+      return this.close(m, actor, task, c, 'done', dto.note);
+    });
+  }
+
+  /** POST /tasks/{id}/cancel. Cancelling a task made by a rule is a supervisor's decision, with a reason. */
+  async cancel(actor: Actor, id: string, dto: CancelTaskDto): Promise<TaskView> {
+    return this.db.transaction(async (m) => {
+      const { task, c } = await this.loadOpen(m, actor, id);
+      if (!isRuleTask(task)) return this.close(m, actor, task, c, 'cancelled', dto.note);
+      this.checkRuleOverride(actor, task, c, dto.reason, 'cancel');
+      const view = await this.close(m, actor, task, c, 'cancelled', dto.note);
+      await this.recordRuleOverride(m, actor, task, c, {
+        kind: 'task_cancelled',
+        reason: dto.reason as string,
+        details: {},
+        eventKey: `rule-task-cancelled.${task.id}`,
+        title: `${task.title}: 取り消されました`,
       });
-      // The next progress review is planned when one is done (or dropped).
-      if (task.kind === 'review') await this.rules.ensureReview(m, c);
-      return taskView(saved);
+      return view;
+    });
+  }
+
+  private async loadOpen(m: EntityManager, actor: Actor, id: string) {
+    const loaded = await this.load(m, actor, id, 'task.manage', true);
+    if (loaded.task.status !== 'open') {
+      throw new DomainError('conflict', `The task is already ${loaded.task.status}`);
+    }
+    return loaded;
+  }
+
+  private async close(
+    m: EntityManager,
+    actor: Actor,
+    task: Task,
+    c: Case,
+    status: 'done' | 'cancelled',
+    note: string | undefined,
+  ): Promise<TaskView> {
+    task.status = status;
+    task.closedAt = new Date();
+    task.closedBy = actor.userId;
+    task.note = note ?? task.note;
+    task.updatedAt = new Date();
+    const saved = await m.getRepository(Task).save(task);
+    await this.audit.record(m, actor, {
+      action: 'transition',
+      entityType: 'task',
+      entityId: task.id,
+      districtId: c.districtId,
+      summary: { to: status, kind: task.kind, ...(task.outcome ? { result: task.outcome.result } : {}) },
+    });
+    // The next progress review is planned when one is done (or dropped).
+    if (task.kind === 'review') await this.rules.ensureReview(m, c);
+    return taskView(saved);
+  }
+
+  /** The child was not seen: recorded on the case, the task stays open, the supervisors are told at once. */
+  private async notSeen(
+    m: EntityManager,
+    actor: Actor,
+    task: Task,
+    c: Case,
+    outcome: SafetyCheckOutcome,
+  ): Promise<TaskView> {
+    const event = await m.getRepository(CaseEvent).save({
+      caseId: c.id,
+      actorId: actor.userId,
+      kind: 'safety_check_not_seen',
+      details: { taskId: task.id, ...outcome },
+    });
+    await this.audit.record(m, actor, {
+      action: 'update',
+      entityType: 'task',
+      entityId: task.id,
+      districtId: c.districtId,
+      summary: { kind: task.kind, result: 'not_seen' },
+    });
+    await this.notifications.deliver(m, await this.notifications.supervisorsOf(m, c.districtId), {
+      eventKey: `safety-check-not-seen.${task.id}.${event.id}`,
+      kind: 'safety_check_not_seen',
+      title: `安全確認: 児童を確認できませんでした（${c.number}）`,
+      caseId: c.id,
+      taskId: task.id,
+    });
+    return taskView(task);
+  }
+
+  /**
+   * A task made by a rule (the 48-hour check, a review, a referral
+   * follow-up) may be brought forward by whoever manages it; postponing or
+   * cancelling it is the decision of a supervisor of the case's district, with
+   * a reason.
+   */
+  private checkRuleOverride(
+    actor: Actor,
+    task: Task,
+    c: Case,
+    reason: string | undefined,
+    what: 'postpone' | 'cancel',
+  ): void {
+    if (!allows(actor, 'task.reassign', taskAccess(task, c))) {
+      throw DomainError.forbidden(`Only a supervisor of the district may ${what} a task made by a rule`);
+    }
+    if (!reason) {
+      throw DomainError.validation([{ field: 'reason', message: `is required to ${what} a task made by a rule` }]);
+    }
+  }
+
+  /** A supervisor's decision on a rule task: on the case's timeline, and told to the district's supervisors. */
+  private async recordRuleOverride(
+    m: EntityManager,
+    actor: Actor,
+    task: Task,
+    c: Case,
+    decision: {
+      kind: 'task_postponed' | 'task_cancelled';
+      reason: string;
+      details: Record<string, unknown>;
+      eventKey: string;
+      title: string;
+    },
+  ): Promise<void> {
+    await m.getRepository(CaseEvent).insert({
+      caseId: c.id,
+      actorId: actor.userId,
+      kind: decision.kind,
+      reason: decision.reason,
+      details: { taskId: task.id, taskKind: task.kind, ...decision.details },
+    });
+    await this.notifications.deliver(m, await this.notifications.supervisorsOf(m, c.districtId), {
+      eventKey: decision.eventKey,
+      kind: decision.kind === 'task_postponed' ? 'rule_task_postponed' : 'rule_task_cancelled',
+      title: `${decision.title}（${c.number}）`,
+      caseId: c.id,
+      taskId: task.id,
     });
   }
 

@@ -56,6 +56,13 @@ export function localParts(instant: Date, timeZone: string): LocalParts {
   return { year, month, day, hour, minute, second, weekday: new Date(Date.UTC(year, month - 1, day)).getUTCDay() };
 }
 
+/** An instant as people at the center read it: `2026-06-03 10:00` on the zone's wall clock. */
+export function formatBusinessTime(instant: Date, timeZone: string): string {
+  const p = localParts(instant, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}`;
+}
+
 /** Offset of the zone from UTC at an instant, in milliseconds (Tokyo: +9 h). */
 function offsetAt(ms: number, timeZone: string): number {
   const whole = Math.floor(ms / 1000) * 1000;

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -11,13 +12,19 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import {
   CONFERENCE_KINDS,
+  SAFETY_CHECK_RESULTS,
+  SIGHTING_METHODS,
   TASK_KINDS,
   TASK_PRIORITIES,
   TASK_STATUSES,
   type ConferenceKind,
+  type SafetyCheckResult,
+  type SightingMethod,
   type TaskKind,
   type TaskPriority,
   type TaskStatus,
@@ -70,6 +77,13 @@ export class UpdateTaskDto {
   @IsIn(TASK_PRIORITIES, oneOf(TASK_PRIORITIES, 'priority'))
   priority?: TaskPriority;
 
+  /** Required to postpone a task made by a rule (a supervisor's decision, recorded on the case). */
+  @IsOmittable()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2_000)
+  reason?: string;
+
   @IsOmittable()
   @IsInt()
   @Min(1)
@@ -81,6 +95,57 @@ export class CloseTaskDto {
   @IsString()
   @MaxLength(2_000)
   note?: string;
+}
+
+/** Why a task is cancelled: required for a task made by a rule (a supervisor's decision). */
+export class CancelTaskDto extends CloseTaskDto {
+  @IsOmittable()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2_000)
+  reason?: string;
+}
+
+/** What a safety check found: when, where, by whom and how the child was seen, and the result. */
+export class SafetyCheckOutcomeDto {
+  /** When the child was seen (or, for `not_seen`, when it was tried). */
+  @IsInstant()
+  @NotInTheFuture()
+  seenAt!: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  place!: string;
+
+  /** Who saw the child: the center's staff and any others present. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  seenBy!: string;
+
+  /** Seen directly (直接目視), or otherwise; not asked when the child was not seen. */
+  @ValidateIf((o: SafetyCheckOutcomeDto) => o.result !== 'not_seen' || o.method !== undefined)
+  @IsIn(SIGHTING_METHODS, oneOf(SIGHTING_METHODS, 'method'))
+  method?: SightingMethod;
+
+  @IsIn(SAFETY_CHECK_RESULTS, oneOf(SAFETY_CHECK_RESULTS, 'result'))
+  result!: SafetyCheckResult;
+
+  /** What was seen: required when the result is `concerns`. */
+  @ValidateIf((o: SafetyCheckOutcomeDto) => o.result === 'concerns' || o.concerns !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2_000)
+  concerns?: string;
+}
+
+export class CompleteTaskDto extends CloseTaskDto {
+  /** Required for a safety check, refused for any other task. */
+  @IsOmittable()
+  @ValidateNested()
+  @Type(() => SafetyCheckOutcomeDto)
+  outcome?: SafetyCheckOutcomeDto;
 }
 
 export class ListTasksQuery extends ListQuery {
