@@ -6,6 +6,7 @@ import { CasesModule } from './cases/cases.module';
 import { AppConfig } from './core/config/app-config';
 import { DirectoryModule } from './directory/directory.module';
 import { HouseholdsModule } from './households/households.module';
+import { CaseRecordModule } from './record/record.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ReferralsModule } from './referrals/referrals.module';
 import { TasksModule } from './tasks/tasks.module';
@@ -28,6 +29,7 @@ const DOMAIN_MODULES: Type[] = [
   HouseholdsModule,
   TasksModule,
   ReferralsModule,
+  CaseRecordModule,
 ];
 
 @Module({})

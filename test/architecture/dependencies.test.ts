@@ -17,6 +17,7 @@ const LAYERS: string[][] = [
   ['cases'],
   ['tasks', 'households'],
   ['referrals'],
+  ['record'],
   ['demo'],
 ];
 
