@@ -5,7 +5,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JobQueue } from '../core/queue/job-queue.service';
-import { toProblem } from '../core/errors/problem.filter';
+import { sendProblem, toProblem } from '../core/errors/problem.filter';
 import { DomainError } from '../core/errors/domain-error';
 import { originOf } from '../core/http/request-origin';
 import type { AccessTokenPayload } from './token.service';
@@ -24,12 +24,16 @@ function tokenOf(request: FastifyRequest): { token: string; fromQuery: boolean }
     ?.split(';')
     .map((c) => c.trim())
     .find((c) => c.startsWith(`${COOKIE}=`));
-  return cookie ? { token: decodeURIComponent(cookie.slice(COOKIE.length + 1)), fromQuery: false } : null;
+  if (!cookie) return null;
+  try {
+    return { token: decodeURIComponent(cookie.slice(COOKIE.length + 1)), fromQuery: false };
+  } catch {
+    return null; // a malformed %-escape is no token (401), not a 500
+  }
 }
 
 async function deny(reply: FastifyReply, error: DomainError) {
-  const body = toProblem(error);
-  await reply.status(body.status).header('content-type', 'application/problem+json').send(JSON.stringify(body));
+  await sendProblem(reply, toProblem(error));
 }
 
 /**

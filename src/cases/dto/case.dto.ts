@@ -1,5 +1,4 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -12,7 +11,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import {
   ABUSE_TYPES,
@@ -32,7 +30,15 @@ import {
   type Sex,
 } from '../../codes/code-lists';
 import { ListQuery } from '../../core/http/pagination';
-import { IsCalendarDate, IsKana, IsNullable, IsOmittable, NotInTheFuture, oneOf } from '../../core/http/validators';
+import {
+  IsCalendarDate,
+  IsKana,
+  IsNullable,
+  IsOmittable,
+  NestedObject,
+  NotInTheFuture,
+  oneOf,
+} from '../../core/http/validators';
 import { CASE_ACTIONS, type CaseAction } from '../case-lifecycle';
 
 export class ListCasesQuery extends ListQuery {
@@ -120,8 +126,7 @@ export class SubjectPatchDto {
 
 export class UpdateCaseDto {
   @IsOmittable()
-  @ValidateNested()
-  @Type(() => SubjectPatchDto)
+  @NestedObject(() => SubjectPatchDto)
   subject?: SubjectPatchDto;
 
   @IsOmittable()

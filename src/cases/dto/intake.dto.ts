@@ -38,6 +38,7 @@ import {
   IsInstant,
   IsKana,
   IsOmittable,
+  NestedObject,
   NotInTheFuture,
   oneOf,
   OnlyWhen,
@@ -180,17 +181,14 @@ export class ConsultationDto {
 export class IntakeDto {
   /** Required unless the consultation is added to an existing case (`caseId`). */
   @ValidateIf((i: IntakeDto) => i.caseId === undefined || i.subject !== undefined)
-  @ValidateNested()
-  @Type(() => SubjectDto)
+  @NestedObject(() => SubjectDto)
   subject?: SubjectDto;
 
   @ValidateIf((i: IntakeDto) => i.caseId === undefined || i.household !== undefined)
-  @ValidateNested()
-  @Type(() => HouseholdDto)
+  @NestedObject(() => HouseholdDto)
   household?: HouseholdDto;
 
-  @ValidateNested()
-  @Type(() => ConsultationDto)
+  @NestedObject(() => ConsultationDto)
   consultation!: ConsultationDto;
 
   /** Add the consultation to this existing case instead of opening one. */

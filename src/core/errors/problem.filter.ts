@@ -11,6 +11,7 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   428: 'Precondition Required',
@@ -164,9 +165,14 @@ export class ProblemFilter implements ExceptionFilter {
     if (body.status >= 500) {
       this.logger.error({ err: loggable(exception), reqId: request?.id }, 'request failed');
     }
-    void reply
-      .status(body.status)
-      .header('content-type', 'application/problem+json; charset=utf-8')
-      .send(JSON.stringify(body));
+    void sendProblem(reply, body);
   }
+}
+
+/** Sends a problem as application/problem+json (also used outside Nest's filter: router errors, the queue dashboard). */
+export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  return reply
+    .status(body.status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .send(JSON.stringify(body));
 }

@@ -1,10 +1,12 @@
 import helmet from '@fastify/helmet';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFastifyApplication, FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
-import { ProblemFilter } from '../errors/problem.filter';
+import { ProblemFilter, sendProblem, toProblem } from '../errors/problem.filter';
+import { checkEdgeInput } from './edge-input';
 import { validationPipe } from './validation';
 
 export const API_PREFIX = 'api/v1';
@@ -29,6 +31,12 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     },
     // Leave logging to nestjs-pino.
     logger: false,
+    // The router's own refusals (a broken %-escape, an over-long path
+    // segment) answer as problem+json like every other error, without
+    // echoing the URL or Fastify's internal codes.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      void sendProblem(reply, toProblem(error));
+    },
   });
 }
 
@@ -37,6 +45,10 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+  });
+  // Before any guard (login's included), pipe or query sees the input.
+  fastify.addHook('preValidation', async (request) => {
+    checkEdgeInput({ body: request.body, query: request.query, params: request.params });
   });
 
   await app.register(helmet, {

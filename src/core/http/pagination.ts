@@ -37,11 +37,14 @@ export function encodeCursor(key: CursorKey): string {
 /** What each position of a cursor holds; a cursor is checked against it before any query sees it. */
 export type CursorPart = 'instant' | 'uuid' | 'integer' | 'text';
 
+const BIGINT_MAX = 9223372036854775807n;
+
 const PART_CHECK: Record<CursorPart, (v: unknown) => boolean> = {
   instant: (v) =>
     typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v) && !Number.isNaN(Date.parse(v)),
   uuid: (v) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
-  integer: (v) => typeof v === 'string' && /^\d{1,19}$/.test(v),
+  // A PostgreSQL bigint: 19 digits may still exceed it.
+  integer: (v) => typeof v === 'string' && /^\d{1,19}$/.test(v) && BigInt(v) <= BIGINT_MAX,
   text: (v) => typeof v === 'string' && v.length <= 500,
 };
 

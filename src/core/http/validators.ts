@@ -1,4 +1,14 @@
-import { IsOptional, registerDecorator, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import {
+  IsObject,
+  IsOptional,
+  registerDecorator,
+  ValidateIf,
+  ValidateNested,
+  ValidationArguments,
+  ValidationOptions,
+} from 'class-validator';
 
 /** The message of an @IsIn over a code list: names every allowed code. */
 export const oneOf = (list: readonly string[], name: string) => ({
@@ -117,3 +127,12 @@ export const IsOmittable = () => ValidateIf((_object: object, value: unknown) =>
 
 /** The field may be left out, or sent as null to clear it (only where null means something). */
 export const IsNullable = () => IsOptional();
+
+/**
+ * A nested object validated by its own class. It must be an object: a
+ * missing one, null, an array or a string is a 400 (@ValidateNested alone
+ * lets those through, and the service then fails on them).
+ */
+export function NestedObject(type: () => new () => object) {
+  return applyDecorators(IsObject({ message: '$property must be an object' }), ValidateNested(), Type(type));
+}

@@ -1,18 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsString,
-  Matches,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
-import { IsOmittable } from '../../core/http/validators';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { IsOmittable, NestedObject } from '../../core/http/validators';
 import { ORGANIZATION_TYPES } from '../../codes/code-lists';
 import { ListQuery } from '../../core/http/pagination';
 
@@ -58,8 +46,7 @@ export class CreateOrganizationDto {
   councilMember!: boolean;
 
   @IsOmittable()
-  @ValidateNested()
-  @Type(() => ContactDto)
+  @NestedObject(() => ContactDto)
   contact?: ContactDto;
 }
 
@@ -83,8 +70,7 @@ export class UpdateOrganizationDto {
   councilMember?: boolean;
 
   @IsOmittable()
-  @ValidateNested()
-  @Type(() => ContactDto)
+  @NestedObject(() => ContactDto)
   contact?: ContactDto;
 
   @IsOmittable()

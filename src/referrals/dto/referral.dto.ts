@@ -1,17 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsString,
-  IsUUID,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, IsUUID, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { HouseholdDto, SubjectDto } from '../../cases/dto/intake.dto';
 import {
   ASSIGNABLE_CONSULTATION_TYPES,
@@ -30,7 +18,7 @@ import {
   type ReferralUrgency,
 } from '../../codes/code-lists';
 import { ListQuery } from '../../core/http/pagination';
-import { IsInstant, IsOmittable, oneOf } from '../../core/http/validators';
+import { IsInstant, IsOmittable, NestedObject, oneOf } from '../../core/http/validators';
 import { REFERRAL_ACTIONS, type ReferralAction } from '../referral-lifecycle';
 
 export class CreateReferralDto {
@@ -74,13 +62,11 @@ export class CreateReferralDto {
   @ValidateIf(
     (r: CreateReferralDto) => r.subject !== undefined || (r.direction === 'incoming' && r.caseId === undefined),
   )
-  @ValidateNested()
-  @Type(() => SubjectDto)
+  @NestedObject(() => SubjectDto)
   subject?: SubjectDto;
 
   @IsOmittable()
-  @ValidateNested()
-  @Type(() => HouseholdDto)
+  @NestedObject(() => HouseholdDto)
   household?: HouseholdDto;
 
   /** The type recorded on the intake consultation of a new case (default: abuse for a notification). */
