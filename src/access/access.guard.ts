@@ -38,8 +38,15 @@ export class AccessGuard extends AuthGuard('jwt') {
     return true;
   }
 
+  /**
+   * passport reports a bad or stale token as "no user", and anything that
+   * went wrong while checking it (PostgreSQL away, the pool exhausted) as an
+   * error: that error keeps its own status (503), never 401, or clients
+   * would log their users out during an outage.
+   */
   override handleRequest<T>(err: unknown, user: T): T {
-    if (err || !user) throw new DomainError('unauthenticated', 'A valid access token is required');
+    if (err) throw err;
+    if (!user) throw new DomainError('unauthenticated', 'A valid access token is required');
     return user;
   }
 }

@@ -28,20 +28,22 @@ export class AuthService {
   /**
    * Checks a username and password. The same 401 for an unknown user, a wrong
    * password and a deactivated account, so the answer never tells which.
+   *
+   * argon2 runs before the transaction, with no connection or row lock held
+   * (a burst of bad logins must not starve other requests of connections);
+   * the transaction then re-reads the row under lock and accepts the result
+   * only if the hash it was checked against is still the stored one.
    * Failures are counted and audited in a transaction that commits before
    * the error is thrown.
    */
   async login(username: string, password: string, origin: RequestOrigin): Promise<{ user: User; tokens: TokenPair }> {
+    const seen = await this.credentials(this.db.manager, 'lower(u.username) = lower(:username)', { username });
+    const passwordOk = isLocked(seen)
+      ? false
+      : await verifyPassword(seen?.passwordHash ?? (await dummyPasswordHash()), password);
     const outcome = await this.db.transaction(async (m): Promise<LoginOutcome> => {
-      const user = await m
-        .getRepository(User)
-        .createQueryBuilder('u')
-        .addSelect('u.passwordHash')
-        .setLock('pessimistic_write')
-        .where('lower(u.username) = lower(:username)', { username })
-        .getOne();
+      const user = seen && (await this.credentials(m, 'u.id = :id', { id: seen.id }, { lock: true }));
       if (!user) {
-        await verifyPassword(await dummyPasswordHash(), password);
         await this.audit.record(m, origin, {
           action: 'login_failed',
           entityType: 'user',
@@ -50,7 +52,7 @@ export class AuthService {
         return { ok: false, error: new DomainError('unauthenticated', WRONG_CREDENTIALS) };
       }
       const who = { ...origin, userId: user.id, username: user.username };
-      if (user.lockedUntil && user.lockedUntil > new Date()) {
+      if (isLocked(user)) {
         await this.audit.record(m, who, {
           action: 'login_failed',
           entityType: 'user',
@@ -59,10 +61,10 @@ export class AuthService {
         });
         return { ok: false, error: lockedError(user.lockedUntil) };
       }
-      const passwordOk = await verifyPassword(user.passwordHash, password);
-      if (!passwordOk || !user.active) {
-        const reason = passwordOk ? 'inactive' : 'wrong_password';
-        const lockedUntil = passwordOk ? null : await this.countFailure(m, user.id);
+      const ok = passwordOk && user.passwordHash === seen.passwordHash;
+      if (!ok || !user.active) {
+        const reason = ok ? 'inactive' : 'wrong_password';
+        const lockedUntil = ok ? null : await this.countFailure(m, user.id);
         await this.audit.record(m, who, {
           action: 'login_failed',
           entityType: 'user',
@@ -81,6 +83,18 @@ export class AuthService {
     });
     if (!outcome.ok) throw outcome.error;
     return { user: outcome.user, tokens: outcome.tokens };
+  }
+
+  /** A user row with its password hash; under a row lock inside a transaction when asked. */
+  private credentials(
+    m: EntityManager,
+    where: string,
+    params: Record<string, string>,
+    options: { lock?: boolean } = {},
+  ): Promise<User | null> {
+    const qb = m.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where(where, params);
+    if (options.lock) qb.setLock('pessimistic_write');
+    return qb.getOne();
   }
 
   /** Counts a failed login in its 15-minute window; the fifth locks the account. */
@@ -153,31 +167,42 @@ export class AuthService {
   /**
    * The user changes their own password. Other sessions end (their refresh
    * tokens are revoked); the current access token stays valid until it expires.
+   * A wrong current password counts toward the same lockout as a failed login
+   * (a stolen access token must not let anyone guess the password without
+   * limit), and a locked account cannot change its password. As at login,
+   * argon2 runs outside the transaction.
    */
   async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
+    const seen = await this.credentials(this.db.manager, 'u.id = :id', { id: actor.userId });
+    if (!seen) throw DomainError.notFound('User');
+    if (isLocked(seen)) throw lockedError(seen.lockedUntil);
+    const currentOk = await verifyPassword(seen.passwordHash, currentPassword);
+    const unchanged = currentOk && (await verifyPassword(seen.passwordHash, newPassword));
+    const newHash = currentOk && !unchanged ? await hashPassword(newPassword) : null;
     const outcome = await this.db.transaction(async (m) => {
-      const user = await m
-        .getRepository(User)
-        .createQueryBuilder('u')
-        .addSelect('u.passwordHash')
-        .setLock('pessimistic_write')
-        .where('u.id = :id', { id: actor.userId })
-        .getOneOrFail();
-      if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+      const user = await this.credentials(m, 'u.id = :id', { id: actor.userId }, { lock: true });
+      if (!user) return DomainError.notFound('User');
+      if (isLocked(user)) return lockedError(user.lockedUntil);
+      if (user.passwordHash !== seen.passwordHash) {
+        return new DomainError('conflict', 'The password was changed meanwhile; try again');
+      }
+      if (!currentOk) {
+        const lockedUntil = await this.countFailure(m, actor.userId);
         await this.audit.record(m, actor, {
           action: 'password_change',
           entityType: 'user',
           entityId: actor.userId,
-          summary: { result: 'wrong_current_password' },
+          summary: { result: 'wrong_current_password', locked: lockedUntil !== null },
         });
         return DomainError.validation([{ field: 'currentPassword', message: 'is not your current password' }]);
       }
-      if (await verifyPassword(user.passwordHash, newPassword)) {
+      if (!newHash) {
         return DomainError.validation([{ field: 'newPassword', message: 'must differ from the current password' }]);
       }
       await m.query(
-        'UPDATE users SET password_hash = $2, must_change_password = false, updated_at = now(), version = version + 1 WHERE id = $1',
-        [actor.userId, await hashPassword(newPassword)],
+        `UPDATE users SET password_hash = $2, must_change_password = false, failed_login_count = 0,
+           failed_login_window_start = NULL, updated_at = now(), version = version + 1 WHERE id = $1`,
+        [actor.userId, newHash],
       );
       await this.tokens.revokeAllOf(m, actor.userId);
       await this.audit.record(m, actor, { action: 'password_change', entityType: 'user', entityId: actor.userId });
@@ -186,6 +211,9 @@ export class AuthService {
     if (outcome) throw outcome;
   }
 }
+
+const isLocked = (user: User | null): user is User & { lockedUntil: Date } =>
+  !!user?.lockedUntil && user.lockedUntil > new Date();
 
 function lockedError(until: Date): DomainError {
   const retryAfter = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));

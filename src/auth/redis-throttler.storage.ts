@@ -1,4 +1,5 @@
-import type { ThrottlerStorage } from '@nestjs/throttler';
+import { Logger } from '@nestjs/common';
+import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { RedisClient } from '../core/redis/redis.module';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
@@ -19,10 +20,45 @@ if blocked <= 0 and hits > tonumber(ARGV[2]) then
 end
 return { hits, ttl, blocked }`;
 
+/**
+ * While Redis is away the limit keeps holding, per process, in memory
+ * (issue 11, item 7): failing closed would lock everyone out of login, and
+ * failing open would drop the limit. The fallback is logged once per outage.
+ */
 export class RedisThrottlerStorage implements ThrottlerStorage {
+  private readonly logger = new Logger('RateLimit');
+  private readonly memory = new ThrottlerStorageService();
+  private inFallback = false;
+
   constructor(private readonly redis: RedisClient) {}
 
   async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
+    try {
+      const record = await this.incrementInRedis(key, ttl, limit, blockDuration, throttlerName);
+      if (this.inFallback) {
+        this.inFallback = false;
+        this.logger.log('Redis is back: rate limits are shared across processes again');
+      }
+      return record;
+    } catch (error) {
+      if (!this.inFallback) {
+        this.inFallback = true;
+        this.logger.warn(
+          { err: { name: (error as Error)?.name, code: (error as { code?: string })?.code } },
+          'Redis unavailable: rate limits fall back to this process memory',
+        );
+      }
+      return this.memory.increment(key, ttl, limit, blockDuration, throttlerName);
+    }
+  }
+
+  private async incrementInRedis(
     key: string,
     ttl: number,
     limit: number,

@@ -1,12 +1,12 @@
 import { Controller, Get, Module, Post, Body } from '@nestjs/common';
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { IsString, MaxLength } from 'class-validator';
-import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { Public } from '../../src/core/http/public';
 import { createApp } from '../../src/app';
 import { ConfigError, loadConfig } from '../../src/core/config/app-config';
 import { toProblem } from '../../src/core/errors/problem.filter';
+import { freePort, startRedis, waitFor } from '../support/processes';
 import { createTestDatabase, TestDatabase, testConfig } from '../support/test-app';
 
 class EchoDto {
@@ -174,36 +174,6 @@ describe('error mapping (api.md, "Errors")', () => {
     ).toMatchObject({ status: 503 });
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'pipe' },
-  );
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('Ready to accept connections') && resolve(child));
-    child.once('error', reject);
-  });
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
-}
 
 describe('readiness reports a stopped dependency, and recovers when it returns', () => {
   let database: TestDatabase;

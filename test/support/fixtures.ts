@@ -37,13 +37,13 @@ export async function login(t: TestApp, username: string, password = PASSWORD) {
   return t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
 }
 
-/** Creates a user straight in the database and logs them in through the API. */
-export async function createUser(
-  t: TestApp,
+/** Creates a user straight in the database, with the shared test PASSWORD, without logging in. */
+export async function insertUser(
+  t: Pick<TestApp, 'app' | 'db'>,
   username: string,
   roles: Role[],
   options: { mustChangePassword?: boolean } = {},
-): Promise<TestUser> {
+): Promise<string> {
   passwordHash ??= hashPassword(PASSWORD);
   const users = t.app.get(UsersService);
   const user = await t.db.transaction((m) =>
@@ -56,10 +56,21 @@ export async function createUser(
     }),
   );
   await t.db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [user.id, await passwordHash]);
+  return user.id;
+}
+
+/** Creates a user straight in the database and logs them in through the API. */
+export async function createUser(
+  t: TestApp,
+  username: string,
+  roles: Role[],
+  options: { mustChangePassword?: boolean } = {},
+): Promise<TestUser> {
+  const id = await insertUser(t, username, roles, options);
   const res = await login(t, username);
   if (res.statusCode !== 200) throw new Error(`login of ${username} failed: ${res.body}`);
   const body = res.json<{ accessToken: string; refreshToken: string }>();
-  return { id: user.id, username, roles, token: body.accessToken, refreshToken: body.refreshToken };
+  return { id, username, roles, token: body.accessToken, refreshToken: body.refreshToken };
 }
 
 export async function createDistrict(t: TestApp, code: string, areas: string[] = []): Promise<string> {
