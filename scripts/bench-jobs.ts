@@ -13,7 +13,7 @@ import { loadConfig } from '../src/core/config/app-config';
 import { databaseOptions } from '../src/core/database/database-options';
 import { JobQueue } from '../src/core/queue/job-queue.service';
 import { JobName, QueueName } from '../src/core/queue/jobs';
-import { TaskRules } from '../src/tasks/task-rules';
+import { TaskFactory } from '../src/tasks/task-factory';
 import { taskEventKeys } from '../src/tasks/task-schedule';
 
 /**
@@ -459,7 +459,7 @@ async function measureFiring(app: NestFastifyApplication, db: DataSource): Promi
     [`BENCH-${suffix}`, personId, householdId, districtId, userId],
   )) as { id: string }[];
 
-  const rules = app.get(TaskRules);
+  const rules = app.get(TaskFactory);
   const start = Date.now();
   // Creating the tasks takes a moment; the first is still due at least MIN_LEAD_MS after they commit.
   const firstDue = start + MIN_LEAD_MS + Math.max(2_000, TASKS * 5);
@@ -743,7 +743,7 @@ function renderSection(machine: Machine, m: MemoryFigures, f: FiringFigures, t: 
     '**Parameters**',
     '',
     `- Tasks: ${f.tasks} (\`BENCH_TASKS\`), one counselor, one case, \`TASK_REMINDER_OFFSETS_MINUTES=0\`; created in ` +
-      `one transaction through \`TaskRules.createTask\` (${ms(f.createMs)}), due ${f.firstDueInS.toFixed(1)}–` +
+      `one transaction through \`TaskFactory.createTask\` (${ms(f.createMs)}), due ${f.firstDueInS.toFixed(1)}–` +
       `${f.lastDueInS.toFixed(1)} s after creation began (the first ${(f.minLeadAtCommitMs / 1000).toFixed(1)} s ` +
       'after commit, so the 200 ms outbox relay is not what is measured). Lateness is the due-time ' +
       "notification's `created_at` (its handler's transaction start) minus the task's `due_at`.",

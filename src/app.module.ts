@@ -12,6 +12,7 @@ import { ReferralsModule } from './referrals/referrals.module';
 import { TasksModule } from './tasks/tasks.module';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
+import { EventsModule } from './core/events/events.module';
 import { HealthModule } from './core/health/health.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { QueueModule } from './core/queue/queue.module';
@@ -51,6 +52,14 @@ export class AppModule {
   }
 
   private static core(config: AppConfig) {
-    return [ConfigModule.forRoot(config), LoggingModule, DatabaseModule, RedisModule, QueueModule, ...DOMAIN_MODULES];
+    return [
+      ConfigModule.forRoot(config),
+      LoggingModule,
+      DatabaseModule,
+      RedisModule,
+      QueueModule,
+      EventsModule,
+      ...DOMAIN_MODULES,
+    ];
   }
 }

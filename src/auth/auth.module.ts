@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { AuditModule } from '../audit/audit.module';
 import { AppConfig } from '../core/config/app-config';
 import { RedisClient } from '../core/redis/redis.module';
 import { DirectoryModule } from '../directory/directory.module';
@@ -14,6 +15,7 @@ import { TokenService } from './token.service';
 
 @Module({
   imports: [
+    AuditModule,
     DirectoryModule,
     PassportModule,
     JwtModule.registerAsync({

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { Idempotency } from '../core/idempotency';
 import { DirectoryModule } from '../directory/directory.module';
 import { CaseRecords } from './case-records';
@@ -8,7 +9,7 @@ import { ConsultationsService } from './consultations.service';
 import { IntakeService } from './intake.service';
 
 @Module({
-  imports: [DirectoryModule],
+  imports: [AuditModule, DirectoryModule],
   controllers: [CasesController],
   providers: [CaseRecords, CasesService, ConsultationsService, IntakeService, Idempotency],
   exports: [CaseRecords, CasesService, ConsultationsService, IntakeService, Idempotency],

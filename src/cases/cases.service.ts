@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { allows, Actor, scopeWhere } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
-import { DomainError, FieldError } from '../core/errors/domain-error';
+import { DomainError } from '../core/errors/domain-error';
+import { caseAssignmentErrors } from '../directory/staffing';
 import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
 import { normalizeKana } from '../core/text/normalize';
-import { CaseHooks } from './case-hooks';
+import { DomainEvents } from '../core/events/domain-events';
+import { CaseAssigned, CaseChanged } from './case.events';
 import { caseAccess, caseLifecycle } from './case-lifecycle';
 import { CASE_FIELDS, CaseRecords, readPermissionOf } from './case-records';
 import { CaseEvent } from './case-event.entity';
@@ -44,7 +46,7 @@ export class CasesService {
     private readonly db: DataSource,
     private readonly records: CaseRecords,
     private readonly audit: AuditLog,
-    private readonly hooks: CaseHooks,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   /**
@@ -230,7 +232,7 @@ export class CasesService {
         districtId: c.districtId,
         summary: { fields },
       });
-      await this.hooks.caseChanged(m, actor, c, {});
+      await this.domainEvents.publish(m, new CaseChanged(actor, c));
       return this.view(m, actor, id, { audit: false });
     });
   }
@@ -247,7 +249,8 @@ export class CasesService {
       if (!allows(actor, 'case.triage', { ...caseAccess(c), districtId: dto.districtId })) {
         throw DomainError.forbidden('You do not oversee the target district');
       }
-      await this.checkAssignees(m, dto);
+      const errors = await caseAssignmentErrors(m, dto);
+      if (errors.length > 0) throw DomainError.validation(errors);
       const before = {
         districtId: c.districtId,
         primaryCounselorId: c.primaryCounselorId,
@@ -274,36 +277,12 @@ export class CasesService {
         summary: { ...after, movedDistrict: before.districtId !== after.districtId },
       });
       const previous = new Set([before.primaryCounselorId, ...before.coCounselorIds]);
-      await this.hooks.caseChanged(m, actor, c, {
-        newAssignees: [c.primaryCounselorId as string, ...c.coCounselorIds].filter((u) => !previous.has(u)),
-        eventId: event.id,
-      });
+      const newAssignees = [c.primaryCounselorId as string, ...c.coCounselorIds].filter((u) => !previous.has(u));
+      if (newAssignees.length > 0)
+        await this.domainEvents.publish(m, new CaseAssigned(actor, c, newAssignees, event.id));
+      await this.domainEvents.publish(m, new CaseChanged(actor, c));
       return this.view(m, actor, id, { audit: false });
     });
-  }
-
-  private async checkAssignees(m: EntityManager, dto: AssignmentDto): Promise<void> {
-    const errors: FieldError[] = [];
-    const district = (await m.query('SELECT 1 FROM districts WHERE id = $1', [dto.districtId])) as unknown[];
-    if (district.length === 0) errors.push({ field: 'districtId', message: 'no such district' });
-    const [primary] = (await m.query(
-      `SELECT u.active AND 'counselor' = ANY(u.roles) AS counselor,
-              EXISTS (SELECT 1 FROM current_district_members dm WHERE dm.user_id = u.id AND dm.district_id = $2) AS member
-         FROM users u WHERE u.id = $1`,
-      [dto.primaryCounselorId, dto.districtId],
-    )) as { counselor: boolean; member: boolean }[];
-    if (!primary?.counselor) errors.push({ field: 'primaryCounselorId', message: 'must be an active counselor' });
-    else if (!primary.member)
-      errors.push({ field: 'primaryCounselorId', message: 'must be a current member of the district' });
-    if (dto.coCounselorIds.length > 0) {
-      const [{ n }] = (await m.query(
-        `SELECT count(*)::int AS n FROM users WHERE id = ANY($1::uuid[]) AND active AND 'counselor' = ANY(roles)`,
-        [dto.coCounselorIds],
-      )) as { n: number }[];
-      if (n !== dto.coCounselorIds.length)
-        errors.push({ field: 'coCounselorIds', message: 'must all be active counselors' });
-    }
-    if (errors.length > 0) throw DomainError.validation(errors);
   }
 
   /** POST /cases/{id}/transitions: one row of the lifecycle table, with its event. */
@@ -371,7 +350,7 @@ export class CasesService {
         districtId: c.districtId,
         summary: { action: step.action, from: step.from, to: step.to },
       });
-      await this.hooks.caseChanged(m, actor, c, {});
+      await this.domainEvents.publish(m, new CaseChanged(actor, c));
       return this.view(m, actor, id, { audit: false });
     });
   }

@@ -6,7 +6,8 @@ import { AppConfig } from '../core/config/app-config';
 import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, ListQuery, limitOf, Page, toPage } from '../core/http/pagination';
 import { isAfterHours } from '../core/time/business-time';
-import { CaseHooks } from './case-hooks';
+import { DomainEvents } from '../core/events/domain-events';
+import { ConsultationRecorded } from './case.events';
 import { CaseRecords } from './case-records';
 import { Case } from './case.entity';
 import { CaseEvent } from './case-event.entity';
@@ -22,7 +23,7 @@ export class ConsultationsService {
     private readonly records: CaseRecords,
     private readonly audit: AuditLog,
     private readonly config: AppConfig,
-    private readonly hooks: CaseHooks,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   /**
@@ -81,7 +82,7 @@ export class ConsultationsService {
       districtId: c.districtId,
       summary: { caseId: c.id, consultationType: dto.consultationType, channel: dto.channel, intake: isIntake },
     });
-    await this.hooks.consultationRecorded(m, actor, c, consultation);
+    await this.domainEvents.publish(m, new ConsultationRecorded(actor, c, consultation));
     return consultation;
   }
 

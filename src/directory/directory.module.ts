@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { CodeListsController } from './code-lists.controller';
 import { DistrictsController } from './districts.controller';
 import { DistrictsService } from './districts.service';
@@ -8,6 +9,7 @@ import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
+  imports: [AuditModule],
   controllers: [UsersController, DistrictsController, OrganizationsController, CodeListsController],
   providers: [UsersService, DistrictsService, OrganizationsService],
   exports: [UsersService, DistrictsService],

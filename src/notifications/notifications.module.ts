@@ -1,9 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { NotificationsController } from './notifications.controller';
 import { Notifications } from './notifications.service';
 import { Rescheduler } from './rescheduler';
 
-@Global()
 @Module({
   controllers: [NotificationsController],
   providers: [Notifications, Rescheduler],

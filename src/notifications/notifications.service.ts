@@ -56,18 +56,6 @@ export class Notifications {
     return new Set(rows.map((r) => r.event_key));
   }
 
-  /** Current supervisors of a district; for a case without a district, every active supervisor. */
-  async supervisorsOf(m: EntityManager, districtId: string | null): Promise<string[]> {
-    const rows = (await m.query(
-      districtId
-        ? `SELECT s.user_id AS id FROM current_district_supervisors s JOIN users u ON u.id = s.user_id
-            WHERE s.district_id = $1 AND u.active`
-        : `SELECT id FROM users WHERE active AND 'supervisor' = ANY(roles)`,
-      districtId ? [districtId] : [],
-    )) as { id: string }[];
-    return rows.map((r) => r.id);
-  }
-
   async list(actor: Actor, query: ListQuery & { unread?: 'true' | 'false' }): Promise<Page<NotificationView>> {
     const limit = limitOf(query);
     const after = decodeCursor(query.cursor, ['instant', 'uuid']);

@@ -6,7 +6,8 @@ import { JobName, JobPayloads } from '../core/queue/jobs';
 import { Outbox, OutboxJob } from '../core/queue/outbox';
 import { Rescheduler } from '../notifications/rescheduler';
 import { Notifications } from '../notifications/notifications.service';
-import { TaskRules } from '../tasks/task-rules';
+import { activeStaff } from '../directory/staffing';
+import { TaskFactory } from '../tasks/task-factory';
 import type { Referral } from './referral.entity';
 
 const DAY = 24 * 3_600_000;
@@ -40,7 +41,7 @@ export class ReferralDeadlines {
     private readonly outbox: Outbox,
     private readonly rescheduler: Rescheduler,
     private readonly notifications: Notifications,
-    private readonly rules: TaskRules,
+    private readonly tasks: TaskFactory,
     private readonly config: AppConfig,
   ) {}
 
@@ -83,15 +84,14 @@ export class ReferralDeadlines {
         return 0;
       }
       const sender = r.sent_by ?? r.created_by;
-      const staff = (await m.query(`SELECT id FROM users WHERE active AND 'staff' = ANY(roles)`)) as { id: string }[];
-      const delivered = await this.notifications.deliver(m, [sender, ...staff.map((s) => s.id)], {
+      const delivered = await this.notifications.deliver(m, [sender, ...(await activeStaff(m))], {
         eventKey: referralOverdueKey(r.id, dueMs, p.day),
         kind: 'referral_overdue',
         title: `紹介の回答期限を過ぎています: ${r.organization}（${r.case_number}）`,
         caseId: r.case_id,
         referralId: r.id,
       });
-      await this.rules.createTask(m, {
+      await this.tasks.createTask(m, {
         caseId: r.case_id,
         referralId: r.id,
         kind: 'referral_followup',

@@ -15,7 +15,8 @@ import { Idempotency, Replayable } from '../core/idempotency';
 import type { LegalBasis, Route } from '../codes/code-lists';
 import { Organization } from '../directory/organization.entity';
 import { Notifications } from '../notifications/notifications.service';
-import { TaskRules } from '../tasks/task-rules';
+import { supervisorsOf } from '../directory/staffing';
+import { FollowUpRules } from '../tasks/follow-up-rules';
 import { CreateReferralDto, ListReferralsQuery, ReferralTransitionDto } from './dto/referral.dto';
 import { ReferralDeadlines } from './referral-deadlines';
 import { referralLifecycle } from './referral-lifecycle';
@@ -76,7 +77,7 @@ export class ReferralsService {
     private readonly idempotency: Idempotency,
     private readonly intake: IntakeService,
     private readonly deadlines: ReferralDeadlines,
-    private readonly rules: TaskRules,
+    private readonly rules: FollowUpRules,
     private readonly notifications: Notifications,
     private readonly audit: AuditLog,
   ) {}
@@ -174,7 +175,7 @@ export class ReferralsService {
       await this.deadlines.schedule(m, saved, saved.responseDueAt as Date);
       // 48-hour rule for a notification (通告) on an existing case; a new case got it from its intake consultation.
       if (dto.kind === 'notification' && !openedHere) {
-        await this.rules.startSafetyCheck(m, c, now, `referral:${saved.id}`, c.number);
+        await this.rules.startSafetyCheck(m, c, now, `referral:${saved.id}`);
       }
     }
     // A supervisor may register a referral that opens a case in another district: they get the receipt only.
@@ -275,8 +276,8 @@ export class ReferralsService {
         ['assessment', 'active', 'monitoring'].includes(c.status)
       ) {
         // 送致・移管 done: offer closing the case as transferred, through the normal closure approval.
-        const recipients = [c.primaryCounselorId, ...(await this.notifications.supervisorsOf(m, c.districtId))].filter(
-          (u): u is string => Boolean(u),
+        const recipients = [c.primaryCounselorId, ...(await supervisorsOf(m, c.districtId))].filter((u): u is string =>
+          Boolean(u),
         );
         await this.notifications.deliver(m, recipients, {
           eventKey: `case-transfer-completed.${r.id}`,

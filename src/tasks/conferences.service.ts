@@ -6,7 +6,8 @@ import { caseAccess } from '../cases/case-lifecycle';
 import { CaseRecords, readPermissionOf } from '../cases/case-records';
 import { DomainError } from '../core/errors/domain-error';
 import { CreateConferenceDto } from './dto/task.dto';
-import { TaskRules } from './task-rules';
+import { districtLead } from '../directory/staffing';
+import { TaskFactory } from './task-factory';
 
 export interface ConferenceView {
   id: string;
@@ -32,7 +33,7 @@ export class ConferencesService {
   constructor(
     private readonly db: DataSource,
     private readonly records: CaseRecords,
-    private readonly rules: TaskRules,
+    private readonly factory: TaskFactory,
     private readonly audit: AuditLog,
   ) {}
 
@@ -69,8 +70,8 @@ export class ConferencesService {
       )) as ConferenceView[];
       let reviewTaskId: string | null = null;
       if (dto.nextReviewAt) {
-        const assigneeId = c.primaryCounselorId ?? (await this.rules.districtLead(m, c.districtId)) ?? actor.userId;
-        const task = await this.rules.createTask(m, {
+        const assigneeId = c.primaryCounselorId ?? (await districtLead(m, c.districtId)) ?? actor.userId;
+        const task = await this.factory.createTask(m, {
           caseId: c.id,
           kind: 'review',
           title: `ケース会議で決めた見直し ${c.number}`,

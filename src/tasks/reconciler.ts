@@ -7,7 +7,8 @@ import { JobHandler } from '../core/queue/job-handler.decorator';
 import { JobName } from '../core/queue/jobs';
 import { OutboxRelay } from '../core/queue/outbox';
 import { Rescheduler } from '../notifications/rescheduler';
-import { TaskRules } from './task-rules';
+import { FollowUpRules } from './follow-up-rules';
+import { TaskFactory } from './task-factory';
 import { taskSchedule } from './task-schedule';
 
 export interface SweepReport {
@@ -30,7 +31,8 @@ export class Reconciler {
     private readonly db: DataSource,
     private readonly relay: OutboxRelay,
     private readonly rescheduler: Rescheduler,
-    private readonly rules: TaskRules,
+    private readonly factory: TaskFactory,
+    private readonly rules: FollowUpRules,
     private readonly config: AppConfig,
   ) {}
 
@@ -48,7 +50,7 @@ export class Reconciler {
   /** Open tasks' jobs that are due by the next sweep and whose event was not delivered yet. */
   private async taskJobs(): Promise<number> {
     const horizonMs = this.config.RECONCILE_EVERY_MS * 2;
-    const policy = this.rules.schedulePolicy;
+    const policy = this.factory.schedulePolicy;
     const lead = Math.max(0, ...policy.reminderOffsetsMinutes) * 60_000;
     const tasks = (await this.db.query(
       `SELECT id, kind, due_at AS "dueAt", due_set_at AS "dueSetAt" FROM tasks

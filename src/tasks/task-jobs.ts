@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { JobHandler } from '../core/queue/job-handler.decorator';
 import { JobName, JobPayloads, TaskPoint } from '../core/queue/jobs';
+import { supervisorsOf } from '../directory/staffing';
 import { Notifications } from '../notifications/notifications.service';
 import { taskEventKeys } from './task-schedule';
 
@@ -47,7 +48,7 @@ export class TaskJobs {
   @JobHandler(JobName.TaskEscalation)
   escalate(p: JobPayloads[JobName.TaskEscalation]): Promise<number> {
     return this.ifStillDue(p, async (m, t, dueMs) =>
-      this.notifications.deliver(m, await this.notifications.supervisorsOf(m, t.district_id), {
+      this.notifications.deliver(m, await supervisorsOf(m, t.district_id), {
         eventKey: taskEventKeys.escalation(t.id, dueMs),
         kind: 'task_escalated',
         title: `期限超過のエスカレーション: ${t.title}（${t.case_number}）`,
@@ -61,7 +62,7 @@ export class TaskJobs {
   @JobHandler(JobName.SafetyCheckAlert)
   alertSafetyCheck(p: JobPayloads[JobName.SafetyCheckAlert]): Promise<number> {
     return this.ifStillDue(p, async (m, t, dueMs) =>
-      this.notifications.deliver(m, await this.notifications.supervisorsOf(m, t.district_id), {
+      this.notifications.deliver(m, await supervisorsOf(m, t.district_id), {
         eventKey: taskEventKeys.safetyAlert(t.id, dueMs, p.stage),
         kind: p.stage === 'overdue' ? 'safety_check_overdue' : 'safety_check_12h_left',
         title:

@@ -1,29 +1,20 @@
-import { Global, Module } from '@nestjs/common';
-import { CaseHooks } from '../cases/case-hooks';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { CasesModule } from '../cases/cases.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { ConferencesService } from './conferences.service';
+import { FollowUpRules } from './follow-up-rules';
 import { Reconciler } from './reconciler';
+import { TaskFactory } from './task-factory';
 import { TaskJobs } from './task-jobs';
-import { TaskRules } from './task-rules';
 import { TasksController } from './tasks.controller';
 import { TasksService } from './tasks.service';
 
-/**
- * Follow-up tasks and the rules the system runs on its own. Global because
- * the cases module calls back into it (CaseHooks) inside its transactions.
- */
-@Global()
+/** Follow-up tasks and the rules the system runs on its own (they hear of cases through domain events). */
 @Module({
-  imports: [CasesModule],
+  imports: [AuditModule, NotificationsModule, CasesModule],
   controllers: [TasksController],
-  providers: [
-    TaskRules,
-    { provide: CaseHooks, useExisting: TaskRules },
-    TasksService,
-    ConferencesService,
-    TaskJobs,
-    Reconciler,
-  ],
-  exports: [CaseHooks, TaskRules],
+  providers: [TaskFactory, FollowUpRules, TasksService, ConferencesService, TaskJobs, Reconciler],
+  exports: [TaskFactory, FollowUpRules],
 })
 export class TasksModule {}

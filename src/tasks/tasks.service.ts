@@ -21,7 +21,9 @@ import {
   SafetyCheckOutcomeDto,
   UpdateTaskDto,
 } from './dto/task.dto';
-import { TaskRules } from './task-rules';
+import { mayTakeTask, supervisorsOf } from '../directory/staffing';
+import { FollowUpRules } from './follow-up-rules';
+import { TaskFactory } from './task-factory';
 import { SafetyCheckOutcome, Task } from './task.entity';
 
 export type TaskView = Omit<Task, 'originKey' | 'dueSetAt'> & { overdue: boolean };
@@ -63,7 +65,8 @@ const TASK_FIELDS: FieldMap = {
 export class TasksService {
   constructor(
     private readonly db: DataSource,
-    private readonly rules: TaskRules,
+    private readonly factory: TaskFactory,
+    private readonly rules: FollowUpRules,
     private readonly records: CaseRecords,
     private readonly audit: AuditLog,
     private readonly notifications: Notifications,
@@ -131,7 +134,7 @@ export class TasksService {
       if (!allows(actor, 'task.manage', shape))
         throw DomainError.forbidden('You may not create this task on this case');
       await this.checkAssignee(m, c, dto.assigneeId, dto.kind);
-      const task = (await this.rules.createTask(m, {
+      const task = (await this.factory.createTask(m, {
         caseId: c.id,
         kind: dto.kind,
         title: dto.title,
@@ -197,7 +200,7 @@ export class TasksService {
       task.updatedAt = new Date();
       const saved = await m.getRepository(Task).save(task);
       // New due time, new job ids; the old jobs find themselves stale and do nothing.
-      if (moved || rekinded) await this.rules.schedule(m, saved);
+      if (moved || rekinded) await this.factory.schedule(m, saved);
       await this.audit.record(m, actor, {
         action: 'update',
         entityType: 'task',
@@ -319,7 +322,7 @@ export class TasksService {
       districtId: c.districtId,
       summary: { kind: task.kind, result: 'not_seen' },
     });
-    await this.notifications.deliver(m, await this.notifications.supervisorsOf(m, c.districtId), {
+    await this.notifications.deliver(m, await supervisorsOf(m, c.districtId), {
       eventKey: `safety-check-not-seen.${task.id}.${event.id}`,
       kind: 'safety_check_not_seen',
       title: `安全確認: 児童を確認できませんでした（${c.number}）`,
@@ -371,7 +374,7 @@ export class TasksService {
       reason: decision.reason,
       details: { taskId: task.id, taskKind: task.kind, ...decision.details },
     });
-    await this.notifications.deliver(m, await this.notifications.supervisorsOf(m, c.districtId), {
+    await this.notifications.deliver(m, await supervisorsOf(m, c.districtId), {
       eventKey: decision.eventKey,
       kind: decision.kind === 'task_postponed' ? 'rule_task_postponed' : 'rule_task_cancelled',
       title: `${decision.title}（${c.number}）`,
@@ -394,25 +397,9 @@ export class TasksService {
     return { task, c };
   }
 
-  /**
-   * The assignee must be able to do the work: a current member or supervisor
-   * of the case's district, or assigned to the case; staff take referral
-   * follow-ups.
-   */
+  /** The assignee must be able to do the work (directory/staffing.ts). */
   private async checkAssignee(m: EntityManager, c: Case, assigneeId: string, kind: string): Promise<void> {
-    const [row] = (await m.query(
-      `SELECT u.active, u.roles,
-              EXISTS (SELECT 1 FROM current_district_members dm WHERE dm.user_id = u.id AND dm.district_id = $2)
-           OR EXISTS (SELECT 1 FROM current_district_supervisors ds WHERE ds.user_id = u.id AND ds.district_id = $2) AS in_district
-         FROM users u WHERE u.id = $1`,
-      [assigneeId, c.districtId],
-    )) as { active: boolean; roles: string[]; in_district: boolean }[];
-    const ok =
-      row?.active &&
-      (row.in_district ||
-        c.assigneeIds.includes(assigneeId) ||
-        (kind === 'referral_followup' && row.roles.includes('staff')));
-    if (!ok) {
+    if (!(await mayTakeTask(m, c, assigneeId, kind))) {
       throw DomainError.validation([
         { field: 'assigneeId', message: "must be an active user of the case's district or assigned to the case" },
       ]);

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Job, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
+import { discoveredMethods } from '../discovered-methods';
 import { JOB_HANDLER } from './job-handler.decorator';
 import { JobQueue } from './job-queue.service';
 import { ALL_QUEUES, JobName, REPEATABLE_JOBS } from './jobs';
@@ -22,28 +23,16 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   private scheduleTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
-    private readonly reflector: Reflector,
+    readonly discovery: DiscoveryService,
+    readonly scanner: MetadataScanner,
+    readonly reflector: Reflector,
     private readonly config: AppConfig,
     private readonly jobs: JobQueue,
   ) {}
 
   /** Builds the job → handler table; a job with no handler or two stops the boot. */
   collectHandlers(): Map<string, Handler> {
-    const found = new Map<string, Handler[]>();
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object') continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const fn = instance[method];
-        if (typeof fn !== 'function') continue;
-        const job = this.reflector.get<JobName | undefined>(JOB_HANDLER, fn);
-        if (!job) continue;
-        found.set(job, [...(found.get(job) ?? []), (fn as Handler).bind(instance)]);
-      }
-    }
+    const found = discoveredMethods<Handler>(this, JOB_HANDLER);
     const problems: string[] = [];
     for (const job of Object.values(JobName)) {
       const count = found.get(job)?.length ?? 0;
