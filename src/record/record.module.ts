@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { CasesModule } from '../cases/cases.module';
 import { HouseholdsModule } from '../households/households.module';
 import { CaseRecordController } from './record.controller';
@@ -6,7 +7,7 @@ import { CaseRecordService } from './record.service';
 
 /** The whole child record in one read (issue 13): reads cases, households, tasks and referrals, writes nothing but the audit. */
 @Module({
-  imports: [CasesModule, HouseholdsModule],
+  imports: [AuditModule, CasesModule, HouseholdsModule],
   controllers: [CaseRecordController],
   providers: [CaseRecordService],
 })
