@@ -6,6 +6,7 @@ import { CurrentScope1795800000000 } from './1795800000000-CurrentScope';
 import { SafetyCheckOutcome1796100000000 } from './1796100000000-SafetyCheckOutcome';
 import { UnreadNotifications1796130000000 } from './1796130000000-UnreadNotifications';
 import { ContactDetails1796130100000 } from './1796130100000-ContactDetails';
+import { Search1796130200000 } from './1796130200000-Search';
 
 /** Every migration, in order. test/core/migrations.test.ts checks none is missing. */
 export const MIGRATIONS: Function[] = [
@@ -17,4 +18,5 @@ export const MIGRATIONS: Function[] = [
   SafetyCheckOutcome1796100000000,
   UnreadNotifications1796130000000,
   ContactDetails1796130100000,
+  Search1796130200000,
 ];

@@ -9,6 +9,7 @@ import { versionConflict } from '../core/http/versioning';
 import { normalizeKana } from '../core/text/normalize';
 import { DomainEvents } from '../core/events/domain-events';
 import { CaseAssigned, CaseChanged } from './case.events';
+import { searchPattern } from './search-keys';
 import { caseAccess, caseLifecycle } from './case-lifecycle';
 import { CASE_FIELDS, CaseRecords, readPermissionOf } from './case-records';
 import { CaseEvent } from './case-event.entity';
@@ -159,18 +160,33 @@ export class CasesService {
     return page;
   }
 
-  /** `q`: a case number prefix, or a kanji or kana name prefix (kana normalized). Staff search by number only. */
+  /**
+   * `q`: a case number prefix; or any part of the subject's names (kanji or
+   * kana, any script or width), of a household member's names (a guardian),
+   * of the school or of the address, through the trigram-indexed search
+   * keys (search-keys.ts). Staff search by number only: they see headers.
+   */
   private search(qb: SelectQueryBuilder<Case>, q: string, numberOnly: boolean): void {
-    const like = (s: string) => `${s.replace(/[\\%_]/g, '\\$&')}%`;
-    const compact = q.replace(/[\s\u3000]/g, '');
+    const compact = q.replace(/[\s\u3000]/g, '').normalize('NFKC');
     if (/^\d{4}(-\d{0,5})?$/.test(compact) || numberOnly) {
-      qb.andWhere(`c.number LIKE :q ESCAPE '\\'`, { q: like(compact) });
+      qb.andWhere(`c.number LIKE :q ESCAPE '\\'`, { q: `${compact.replace(/[\\%_]/g, '\\$&')}%` });
       return;
     }
-    qb.andWhere(`(p.name_kana_key LIKE :kana ESCAPE '\\' OR (p.family_name || p.given_name) LIKE :name ESCAPE '\\')`, {
-      kana: like(normalizeKana(compact)),
-      name: like(compact),
-    });
+    const pattern = searchPattern(q);
+    if (pattern === null) return;
+    qb.andWhere(
+      `c.id IN (
+         SELECT sc.id FROM cases sc
+          WHERE sc.subject_id IN (SELECT sp.id FROM persons sp WHERE sp.search_key LIKE :pattern ESCAPE '\\')
+         UNION
+         SELECT hc.id FROM cases hc
+          WHERE hc.household_id IN (
+            SELECT hm.household_id FROM household_members hm JOIN persons mp ON mp.id = hm.person_id
+             WHERE mp.search_key LIKE :pattern ESCAPE '\\'
+            UNION
+            SELECT h.id FROM households h WHERE h.search_key LIKE :pattern ESCAPE '\\'))`,
+      { pattern },
+    );
   }
 
   /** PATCH /cases/{id}: versioned edits of the case, its subject and household. */

@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { BeforeInsert, BeforeUpdate, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { personSearchKey } from './search-keys';
 
 /** A child, an expectant mother, or someone in their household. */
 @Entity('persons')
@@ -33,6 +34,16 @@ export class Person {
 
   @Column('text', { nullable: true })
   school!: string | null;
+
+  /** Names and school as search words (search-keys.ts); kept in step on every save. */
+  @Column('text')
+  searchKey!: string;
+
+  @BeforeInsert()
+  @BeforeUpdate()
+  protected keepSearchKey(): void {
+    this.searchKey = personSearchKey(this);
+  }
 }
 
 @Entity('households')

@@ -1,4 +1,4 @@
-import { matchesArea, normalizeAddress, normalizeKana } from '../../src/core/text/normalize';
+import { matchesArea, normalizeAddress, normalizeKana, searchKey } from '../../src/core/text/normalize';
 
 describe('normalizeKana', () => {
   it.each(['ﾀﾅｶ', 'たなか', 'タナカ', 'タ ナカ', 'た　な　か', ' ﾀ ﾅ ｶ ', 'タナカ\t', 'タ\u200bナカ'])(
@@ -125,5 +125,48 @@ describe('matchesArea', () => {
   it('never matches an empty area', () => {
     expect(matchesArea(address, '')).toBe(false);
     expect(matchesArea(address, '　')).toBe(false);
+  });
+});
+
+describe('place-name variants (issue 13)', () => {
+  it('match in district resolution: 桜ヶ丘 = 桜ケ丘 = 桜ヵ丘 = 桜カ丘 = 桜が丘, 井之頭 = 井の頭 = 井ノ頭', () => {
+    for (const address of [
+      '岡山市桜ケ丘1-2',
+      '岡山市桜ヵ丘1-2',
+      '岡山市桜カ丘1-2',
+      '岡山市桜が丘1-2',
+      '岡山市 桜ヶ丘１－２',
+    ]) {
+      expect(matchesArea(address, '桜ヶ丘')).toBe(true);
+    }
+    expect(matchesArea('三鷹市井の頭3-1', '井之頭')).toBe(true);
+    expect(matchesArea('三鷹市井ノ頭3-1', '井之頭')).toBe(true);
+    expect(matchesArea('桜ヶ丘東1-1', '桜ヶ丘西')).toBe(false);
+  });
+
+  it('leave kana words alone', () => {
+    expect(normalizeAddress('カナダ通り')).toBe('カナダ通り');
+    expect(normalizeAddress('ノートルダム町')).toBe('ノートルダム町');
+  });
+});
+
+describe('searchKey', () => {
+  it('meets whatever width, script or spacing was typed', () => {
+    expect(searchKey('はなこ')).toBe(searchKey('ﾊﾅｺ'));
+    expect(searchKey('ハナコ')).toBe('ハナコ');
+    expect(searchKey('田中 花子')).toBe('田中花子');
+    expect(searchKey('ＡＢＣ小学校')).toBe('abc小学校');
+    expect(searchKey('サト-')).toBe('サトー');
+  });
+
+  it('folds place-name variants and writes 丁目, 番 and 号 in the block form', () => {
+    expect(searchKey('桜が丘')).toBe(searchKey('桜ヶ丘'));
+    expect(searchKey('中央一丁目2番3号')).toBe('中央1-2-3');
+    expect(searchKey('中央１丁目２－３')).toBe('中央1-2-3');
+    expect(searchKey('中央1-2-3')).toBe('中央1-2-3');
+    expect(searchKey('中央十二丁目')).toBe('中央12-');
+    // A search for 中央1丁目 is a part of the key of 中央1-2-3, but not of 中央12-3.
+    expect(searchKey('中央1-2-3').includes(searchKey('中央1丁目'))).toBe(true);
+    expect(searchKey('中央12-3').includes(searchKey('中央1丁目'))).toBe(false);
   });
 });

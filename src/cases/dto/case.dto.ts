@@ -73,7 +73,7 @@ export class ListCasesQuery extends ListQuery {
   @IsIn(['true', 'false'])
   hasOverdueTasks?: 'true' | 'false';
 
-  /** Case number, kanji name or kana (prefix). */
+  /** A case number (prefix), or part of a name (kanji or kana), a guardian's name, the school or the address. */
   @ApiPropertyOptional()
   @IsOmittable()
   @IsString()

@@ -62,14 +62,29 @@ export function normalizeKana(s: string): string {
 const ADDRESS_HYPHENS = /(?<=\d)[-\u2010-\u2015\u2212\u30fc\uff0d\ufe63](?=\d)/gu;
 
 /**
+ * The small kana and particles that place names write several ways between
+ * two kanji: 桜ヶ丘 = 桜ケ丘 = 桜ヵ丘 = 桜カ丘 = 桜が丘 (folded to ケ), and
+ * 井之頭 = 井の頭 = 井ノ口 (folded to の). Only between kanji, so that kana
+ * words (カナ, ケーキ, ノート) are left alone.
+ */
+const KE_BETWEEN_KANJI = /(?<=\p{Script=Han})[ヶケヵカがガ](?=\p{Script=Han})/gu;
+const NO_BETWEEN_KANJI = /(?<=\p{Script=Han})[之のノ](?=\p{Script=Han})/gu;
+
+/** Folds the place-name spellings above; 之 is itself a kanji, so a run like 井之頭 folds too. */
+export function foldPlaceNameVariants(s: string): string {
+  return s.replace(KE_BETWEEN_KANJI, 'ケ').replace(NO_BETWEEN_KANJI, 'の');
+}
+
+/**
  * Address → a form for comparison: NFKC (full-width digits and letters
  * become half-width, half-width kana full-width), all whitespace removed
- * (including the full-width space U+3000), and hyphen-like characters
- * between digits unified to "-". Kanji numerals are not converted
- * (一丁目 stays 一丁目); matchesArea deals with 丁目.
+ * (including the full-width space U+3000), hyphen-like characters between
+ * digits unified to "-", and the place-name variants folded (桜ヶ丘 =
+ * 桜ケ丘 = 桜が丘). Kanji numerals are not converted (一丁目 stays 一丁目);
+ * matchesArea and searchKey deal with 丁目.
  */
 export function normalizeAddress(s: string): string {
-  return s.normalize('NFKC').replace(SPACES, '').replace(ADDRESS_HYPHENS, '-');
+  return foldPlaceNameVariants(s.normalize('NFKC').replace(SPACES, '').replace(ADDRESS_HYPHENS, '-'));
 }
 
 /**
@@ -142,4 +157,31 @@ export function matchesArea(normalizedAddress: string, area: string): boolean {
     return new RegExp(`(?<![\\d-])${postal[1]}-?${postal[2]}(?![\\d-])`, 'u').test(address);
   }
   return chomeSpellings(target).some((spelling) => address.includes(spelling));
+}
+
+/** 一丁目, 1丁目, ... and 二番, 2番地, 3号 → the block form 1-2-3, so that every spelling of an address compares equal. */
+function blockForm(s: string): string {
+  return s
+    .replace(/([〇一二三四五六七八九十]+)(?=丁目|番|号)/gu, (n) => String(kanjiNumberValue(n) ?? n))
+    .replace(/(\d+)(?:丁目|番地?)(?=\d)/gu, '$1-')
+    .replace(/(\d+)(?:丁目|番地?)/gu, '$1-')
+    .replace(/(\d+)号/gu, '$1');
+}
+
+/**
+ * Any text a counselor searches for (a name in kanji or kana, a school, part
+ * of an address) → the form the search keys are stored in, so that the key
+ * and the query meet whatever was typed: NFKC (full and half width), hiragana
+ * as katakana, no spaces, dashes after katakana as ー and between digits as
+ * "-", the place-name variants folded (桜ヶ丘, 井之頭) and 丁目/番/号 in the
+ * block form (中央一丁目2番3号 = 中央1-2-3).
+ */
+export function searchKey(s: string): string {
+  const text = s
+    .normalize('NFKC')
+    .replace(HIRAGANA, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0x60))
+    .replace(SPACES, '')
+    .replace(/(?<=[\u30a1-\u30fa\u30fc])[-~\u2010-\u2015\u2212\u301c]/gu, 'ー')
+    .replace(ADDRESS_HYPHENS, '-');
+  return blockForm(foldPlaceNameVariants(text)).toLowerCase();
 }
