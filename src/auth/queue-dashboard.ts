@@ -75,7 +75,9 @@ export async function mountQueueDashboard(app: NestFastifyApplication): Promise<
       if (presented.fromQuery) {
         void reply.header(
           'set-cookie',
-          `${COOKIE}=${encodeURIComponent(presented.token)}; Path=${QUEUE_DASHBOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=900`,
+          `${COOKIE}=${encodeURIComponent(presented.token)}; Path=${QUEUE_DASHBOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=900` +
+            // Behind TLS (directly, or a trusted proxy's X-Forwarded-Proto) the cookie never travels in clear.
+            (request.protocol === 'https' ? '; Secure' : ''),
         );
       }
     });

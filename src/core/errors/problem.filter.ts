@@ -169,8 +169,17 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
-/** Sends a problem as application/problem+json (also used outside Nest's filter: router errors, the queue dashboard). */
+/**
+ * Sends a problem as application/problem+json (also used outside Nest's
+ * filter: router errors, the queue dashboard). A 429 says when to come back
+ * (Retry-After): the lockout's own time, or the rate limit's window.
+ */
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  if (body.status === 429) {
+    const throttled = reply.getHeader('retry-after-login');
+    const seconds = Number(body.retryAfterSeconds ?? throttled ?? 60);
+    void reply.header('retry-after', String(Math.max(1, Math.ceil(seconds))));
+  }
   return reply
     .status(body.status)
     .header('content-type', 'application/problem+json; charset=utf-8')

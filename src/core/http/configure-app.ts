@@ -45,6 +45,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // Answers carry case data and tokens: no browser or proxy may keep them.
+    void reply.header('cache-control', 'no-store');
   });
   // Before any guard (login's included), pipe or query sees the input.
   fastify.addHook('preValidation', async (request) => {

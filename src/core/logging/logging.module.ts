@@ -7,14 +7,16 @@ import { AppConfig } from '../config/app-config';
  * Paths pino blanks out in every log line. Tokens and passwords, and the
  * personal fields of a child's record (quality.md, "Security": no PII in
  * logs). Request bodies are never logged; these catch objects that a
- * developer logs by hand.
+ * developer logs by hand. Only names that are personal wherever they occur
+ * go here: a generic one (`name` would blank `err.name` in every error line;
+ * district and organization names are not personal) goes in
+ * PERSONAL_PATHS under the objects where it is personal.
  */
 const PERSONAL_FIELDS = [
   'familyName',
   'givenName',
   'familyNameKana',
   'givenNameKana',
-  'name',
   'displayName',
   'birthDate',
   'expectedDueDate',
@@ -26,9 +28,9 @@ const PERSONAL_FIELDS = [
   // Contact details (issue 13): a contact point's value and note, and whole lists of them.
   'contacts',
   'addresses',
-  'value',
-  'note',
 ];
+/** Generic names, personal only in a contact point (issue 13): its value and note, however deep it is logged. */
+const PERSONAL_PATHS = ['value', 'note'].flatMap((f) => [f, `contact.${f}`, `*.contact.${f}`, `*.*.contact.${f}`]);
 const SECRET_FIELDS = ['password', 'currentPassword', 'newPassword', 'accessToken', 'refreshToken', 'token', 'secret'];
 
 export const REDACT_PATHS = [
@@ -36,6 +38,7 @@ export const REDACT_PATHS = [
   'req.headers.cookie',
   'res.headers["set-cookie"]',
   ...[...SECRET_FIELDS, ...PERSONAL_FIELDS].flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
+  ...PERSONAL_PATHS,
 ];
 
 /** Query parameters can carry names (`q=`) or addresses: log their keys only. */
