@@ -17,7 +17,8 @@ export const CASE_FIELDS: FieldMap = {
 /**
  * The one way the cases module fetches a case for an action: load it (locked
  * for writing when asked), then check the permission against the record. Out
- * of the actor's read scope is a 404, as if the case did not exist.
+ * of the actor's read scope is a 404, as if the case did not exist; a write
+ * (`open`) to a closed case is a 409.
  */
 @Injectable()
 export class CaseRecords {
@@ -26,7 +27,7 @@ export class CaseRecords {
     actor: Actor,
     id: string,
     permission: Permission,
-    options: { lock?: boolean } = {},
+    options: { lock?: boolean; open?: boolean } = {},
   ): Promise<Case> {
     const found = await m.getRepository(Case).findOne({
       where: { id },
@@ -34,7 +35,15 @@ export class CaseRecords {
     });
     if (!found) throw DomainError.notFound('Case');
     authorize(actor, permission, caseAccess(found), readPermissionOf(actor), 'Case');
+    if (options.open) assertOpen(found);
     return found;
+  }
+}
+
+/** A closed case takes no writes but reopening (a transition of its own): 409 until a supervisor reopens it. */
+export function assertOpen(c: Case): void {
+  if (c.status === 'closed') {
+    throw new DomainError('conflict', 'The case is closed; a supervisor can reopen it first');
   }
 }
 

@@ -99,6 +99,7 @@ export class CasesService {
     const readPermission = readPermissionOf(actor);
     const limit = limitOf(query);
     const after = decodeCursor(query.cursor, ['instant', 'uuid']);
+    if (readPermission === 'case.read_header') refuseBeyondHeader(query);
     const qb = this.db
       .getRepository(Case)
       .createQueryBuilder('c')
@@ -192,7 +193,7 @@ export class CasesService {
   /** PATCH /cases/{id}: versioned edits of the case, its subject and household. */
   async update(actor: Actor, id: string, version: number, dto: UpdateCaseDto): Promise<CaseDetail | CaseHeader> {
     return this.db.transaction(async (m) => {
-      const c = await this.records.load(m, actor, id, 'case.edit', { lock: true });
+      const c = await this.records.load(m, actor, id, 'case.edit', { lock: true, open: true });
       if (c.version !== version) throw versionConflict(c.version);
       if (
         dto.confidential !== undefined &&
@@ -260,7 +261,7 @@ export class CasesService {
    */
   async assign(actor: Actor, id: string, version: number, dto: AssignmentDto): Promise<CaseDetail | CaseHeader> {
     return this.db.transaction(async (m) => {
-      const c = await this.records.load(m, actor, id, 'case.triage', { lock: true });
+      const c = await this.records.load(m, actor, id, 'case.triage', { lock: true, open: true });
       if (c.version !== version) throw versionConflict(c.version);
       if (!allows(actor, 'case.triage', { ...caseAccess(c), districtId: dto.districtId })) {
         throw DomainError.forbidden('You do not oversee the target district');
@@ -389,4 +390,23 @@ export class CasesService {
 
 function requireReason(dto: CaseTransitionDto): void {
   if (!dto.reason) throw DomainError.validation([{ field: 'reason', message: `is required to ${dto.action}` }]);
+}
+
+/**
+ * Filters over fields beyond the case header: a header reader (staff) who
+ * could filter on them would learn them one yes/no at a time (which cases are
+ * urgent, whose cases they are). They filter on number, status and district.
+ */
+const BEYOND_HEADER = ['counselorId', 'protection', 'risk', 'hasOverdueTasks'] as const;
+
+function refuseBeyondHeader(query: ListCasesQuery): void {
+  const used = BEYOND_HEADER.filter((field) => query[field] !== undefined);
+  if (used.length > 0) {
+    throw DomainError.validation(
+      used.map((field) => ({
+        field,
+        message: `${field} is not a filter you may use: only number, status and district`,
+      })),
+    );
+  }
 }

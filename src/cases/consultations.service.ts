@@ -89,8 +89,7 @@ export class ConsultationsService {
   /** POST /cases/{id}/consultations */
   async add(actor: Actor, caseId: string, dto: ConsultationDto): Promise<ConsultationView> {
     return this.db.transaction(async (m) => {
-      const c = await this.records.load(m, actor, caseId, 'case.edit', { lock: true });
-      assertOpen(c);
+      const c = await this.records.load(m, actor, caseId, 'case.edit', { lock: true, open: true });
       return consultationView(await this.record(m, actor, c, dto, false));
     });
   }
@@ -139,11 +138,5 @@ export class ConsultationsService {
       });
       return consultationView(consultation);
     });
-  }
-}
-
-export function assertOpen(c: Case): void {
-  if (c.status === 'closed') {
-    throw new DomainError('conflict', 'The case is closed; a supervisor can reopen it first');
   }
 }

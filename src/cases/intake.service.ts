@@ -13,7 +13,7 @@ import { CaseRecords } from './case-records';
 import { CaseEvent } from './case-event.entity';
 import { Case } from './case.entity';
 import { Consultation } from './consultation.entity';
-import { assertOpen, ConsultationsService } from './consultations.service';
+import { ConsultationsService } from './consultations.service';
 import { HouseholdDto, IntakeDto, SubjectDto } from './dto/intake.dto';
 import { setHouseholdAddress } from './household-addresses';
 import { Household, HouseholdMember, Person } from './person.entity';
@@ -33,6 +33,9 @@ export interface IntakeResult {
     | { id: string; number: string; status: string; districtId: string | null };
   consultation: ConsultationView | { id: string; caseId: string };
 }
+
+/** The answer was a receipt (ids, number, status, district), not the case. */
+const isReceipt = (r: IntakeResult) => !('subject' in r.case);
 
 /**
  * Intake (受付): a consultation arrives; the system finds the child's case or
@@ -60,16 +63,19 @@ export class IntakeService {
       201,
       (m) => (dto.caseId ? this.addToCase(m, actor, dto.caseId, dto) : this.open(m, actor, dto)),
       {
-        keep: (r) => ({ caseId: r.case.id, consultationId: r.consultation.id }),
+        keep: (r) => ({
+          caseId: r.case.id,
+          consultationId: r.consultation.id,
+          ...(isReceipt(r) ? { answer: 'receipt' } : {}),
+        }),
         replay: async (m, kept) =>
           this.result(
             m,
             actor,
             kept.caseId,
             await m.getRepository(Consultation).findOneByOrFail({ id: kept.consultationId }),
-            {
-              audit: true,
-            },
+            // A receipt is answered again as a receipt; a full answer is read again through the policy.
+            kept.answer === 'receipt' ? { audit: false } : { audit: true },
           ),
       },
     );
@@ -103,8 +109,7 @@ export class IntakeService {
   }
 
   private async addToCase(m: EntityManager, actor: Actor, caseId: string, dto: IntakeDto): Promise<IntakeResult> {
-    const c = await this.records.load(m, actor, caseId, 'case.edit', { lock: true });
-    assertOpen(c);
+    const c = await this.records.load(m, actor, caseId, 'case.edit', { lock: true, open: true });
     const consultation = await this.consultations.record(m, actor, c, dto.consultation, false);
     return this.result(m, actor, caseId, consultation, { audit: true });
   }

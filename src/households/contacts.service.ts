@@ -82,7 +82,7 @@ export class ContactsService {
   /** POST /cases/{id}/contacts: a contact point for the subject or a household member. */
   async add(actor: Actor, caseId: string, dto: CreateContactDto): Promise<ContactPointResponse> {
     return this.db.transaction(async (m) => {
-      const c = await this.records.load(m, actor, caseId, 'case.edit');
+      const c = await this.records.load(m, actor, caseId, 'case.edit', { open: true });
       const [person] = (await m.query(`SELECT relationship FROM (${RECORD_PEOPLE}) p WHERE person_id = $2`, [
         c.id,
         dto.personId,
@@ -112,7 +112,7 @@ export class ContactsService {
   /** DELETE /cases/{id}/contacts/{contactId}: no longer in use; the row is kept (nothing is ever lost). */
   async remove(actor: Actor, caseId: string, contactId: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      const c = await this.records.load(m, actor, caseId, 'case.edit');
+      const c = await this.records.load(m, actor, caseId, 'case.edit', { open: true });
       const [rows] = (await m.query(
         `UPDATE contact_points SET removed_at = now(), removed_by = $3
           WHERE id = $1 AND removed_at IS NULL AND person_id IN (SELECT person_id FROM (${RECORD_PEOPLE.replaceAll('$1', '$2')}) p)
@@ -138,7 +138,7 @@ export class ContactsService {
    */
   async move(actor: Actor, caseId: string, dto: MoveDto): Promise<MoveResponse> {
     return this.db.transaction(async (m) => {
-      const c = await this.records.load(m, actor, caseId, 'case.edit');
+      const c = await this.records.load(m, actor, caseId, 'case.edit', { open: true });
       await setHouseholdAddress(m, c.householdId, {
         address: dto.address,
         change: 'move',

@@ -51,10 +51,11 @@ export interface ReferralView {
   direction: string;
   kind: string;
   organization: { id: string; name: string; councilMember: boolean };
-  reason: string;
+  /** null for staff when the case is confidential: they see the routing, not the text. */
+  reason: string | null;
   urgency: string;
   legalBasis: string;
-  sharedInformation: string;
+  sharedInformation: string | null;
   status: string;
   responseDueAt: Date | null;
   overdue: boolean;
@@ -84,8 +85,13 @@ export class ReferralsService {
 
   create(actor: Actor, dto: CreateReferralDto, key: string | undefined): Promise<Replayable<ReferralView>> {
     return this.idempotency.run(actor.userId, 'referral', key, dto, 201, (m) => this.record(m, actor, dto), {
-      keep: (r) => ({ referralId: r.id }),
-      replay: (m, kept) => this.view(m, actor, kept.referralId),
+      keep: (r) => ({ referralId: r.id, ...(r.case ? {} : { answer: 'receipt' }) }),
+      // A receipt is answered again as a receipt; a full answer is read again through the policy.
+      replay: async (m, kept) => {
+        if (kept.answer !== 'receipt') return this.view(m, actor, kept.referralId);
+        const r = await m.getRepository(Referral).findOneByOrFail({ id: kept.referralId });
+        return receiptOf(r);
+      },
     });
   }
 
@@ -180,7 +186,7 @@ export class ReferralsService {
     }
     // A supervisor may register a referral that opens a case in another district: they get the receipt only.
     if (!allows(actor, 'referral.read', { case: caseAccess(c) })) {
-      return { id: saved.id, caseId: c.id, status: saved.status } as ReferralView;
+      return receiptOf(saved);
     }
     return this.view(m, actor, saved.id, { audit: false });
   }
@@ -209,7 +215,7 @@ export class ReferralsService {
       (r) => [r.createdAt.toISOString(), r.id],
       (r) => r,
     );
-    const items = await this.views(this.db.manager, page.items);
+    const items = await this.views(this.db.manager, actor, page.items);
     await this.audit.recordMany(
       this.db.manager,
       actor,
@@ -310,12 +316,13 @@ export class ReferralsService {
     options: { audit?: boolean } = {},
   ): Promise<ReferralView> {
     const { referral, c } = await this.load(m, actor, id);
-    const [view] = await this.views(m, [referral]);
-    const events = await m.query(
+    const [view] = await this.views(m, actor, [referral]);
+    const events = (await m.query(
       `SELECT occurred_at AS "occurredAt", actor_id AS "actorId", action, from_status AS "fromStatus", to_status AS "toStatus", note
          FROM referral_events WHERE referral_id = $1 ORDER BY id`,
       [id],
-    );
+    )) as { note: string | null }[];
+    if (routingOnly(actor, c)) events.forEach((e) => (e.note = null));
     if (options.audit !== false) {
       await this.audit.record(m, actor, {
         action: 'read',
@@ -332,7 +339,7 @@ export class ReferralsService {
   }
 
   /** Referral rows with their case header and organization, in two queries. */
-  private async views(m: EntityManager, rows: Referral[]): Promise<ReferralView[]> {
+  private async views(m: EntityManager, actor: Actor, rows: Referral[]): Promise<ReferralView[]> {
     if (rows.length === 0) return [];
     const cases = await m.getRepository(Case).findBy({ id: In([...new Set(rows.map((r) => r.caseId))]) });
     const people = await m.getRepository(Person).findBy({ id: In(cases.map((c) => c.subjectId)) });
@@ -342,6 +349,7 @@ export class ReferralsService {
     return rows.map((r) => {
       const c = cases.find((x) => x.id === r.caseId) as Case;
       const org = orgs.find((o) => o.id === r.organizationId) as Organization;
+      const textHidden = routingOnly(actor, c);
       return {
         id: r.id,
         caseId: r.caseId,
@@ -349,10 +357,10 @@ export class ReferralsService {
         direction: r.direction,
         kind: r.kind,
         organization: { id: org.id, name: org.name, councilMember: org.councilMember },
-        reason: r.reason,
+        reason: textHidden ? null : r.reason,
         urgency: r.urgency,
         legalBasis: r.legalBasis,
-        sharedInformation: r.sharedInformation,
+        sharedInformation: textHidden ? null : r.sharedInformation,
         status: r.status,
         responseDueAt: r.responseDueAt,
         overdue: r.status === 'sent' && r.responseDueAt !== null && r.responseDueAt.getTime() < Date.now(),
@@ -410,4 +418,18 @@ export function checkLegalBasis(
       },
     );
   }
+}
+
+/**
+ * Staff (header readers) see a confidential case's referrals as routing only
+ * (organization, kind, status, dates): the reason and the information shared
+ * can say where a family in hiding is, or why.
+ */
+function routingOnly(actor: Actor, c: Case): boolean {
+  return c.confidential && readPermissionOf(actor) === 'case.read_header';
+}
+
+/** What someone who registered a referral but may not read it gets back. */
+function receiptOf(r: Referral): ReferralView {
+  return { id: r.id, caseId: r.caseId, status: r.status } as ReferralView;
 }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { allows, Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { caseAccess } from '../cases/case-lifecycle';
-import { CaseRecords, readPermissionOf } from '../cases/case-records';
+import { assertOpen, CaseRecords, readPermissionOf } from '../cases/case-records';
 import { DomainError } from '../core/errors/domain-error';
 import { CreateConferenceDto } from './dto/task.dto';
 import { districtLead } from '../directory/staffing';
@@ -43,6 +43,7 @@ export class ConferencesService {
       if (!allows(actor, 'conference.manage', { case: caseAccess(c) })) {
         throw DomainError.forbidden('You may not hold conferences on this case');
       }
+      assertOpen(c);
       const [{ users, orgs }] = (await m.query(
         `SELECT (SELECT count(*)::int FROM users WHERE id = ANY($1::uuid[])) AS users,
                 (SELECT count(*)::int FROM organizations WHERE id = ANY($2::uuid[])) AS orgs`,

@@ -4,7 +4,7 @@ import type { Permission } from '../access/matrix';
 import { allows, Actor, authorize, FieldMap, scopeWhere } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { caseAccess } from '../cases/case-lifecycle';
-import { CaseRecords, readPermissionOf } from '../cases/case-records';
+import { assertOpen, CaseRecords, readPermissionOf } from '../cases/case-records';
 import { Case } from '../cases/case.entity';
 import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
@@ -133,6 +133,7 @@ export class TasksService {
       const shape = taskAccess({ assigneeId: dto.assigneeId, kind: dto.kind }, c);
       if (!allows(actor, 'task.manage', shape))
         throw DomainError.forbidden('You may not create this task on this case');
+      assertOpen(c);
       await this.checkAssignee(m, c, dto.assigneeId, dto.kind);
       const task = (await this.factory.createTask(m, {
         caseId: c.id,
