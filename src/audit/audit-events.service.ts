@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { Actor, scopeWhere } from '../access/policy';
 import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
 import { AuditEvent } from './audit-event.entity';
+import { AuditChain, ChainReport } from './audit-chain';
+import { AuditLog } from './audit.service';
 import { ListAuditEventsQuery } from './dto/audit.dto';
 
 export type AuditEventView = Omit<AuditEvent, 'prevHash' | 'hash' | 'seq' | 'sealedAt'> & { sealed: boolean };
@@ -10,7 +12,11 @@ export type AuditEventView = Omit<AuditEvent, 'prevHash' | 'hash' | 'seq' | 'sea
 /** Reading the audit log: admins all entries, supervisors those about their districts' cases. */
 @Injectable()
 export class AuditEventsService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly audit: AuditLog,
+    private readonly chain: AuditChain,
+  ) {}
 
   async list(actor: Actor, query: ListAuditEventsQuery): Promise<Page<AuditEventView>> {
     const limit = limitOf(query);
@@ -27,11 +33,29 @@ export class AuditEventsService {
     if (query.to) qb.andWhere('a.occurred_at < :to', { to: query.to });
     if (after) qb.andWhere('a.id < :after', { after: after[0] });
     const rows = await qb.take(limit + 1).getMany();
+    // Reading the audit log is itself recorded: the filters (ids and times, no personal values) and the count.
+    const { cursor: _cursor, ...filters } = query;
+    await this.audit.record(this.db.manager, actor, {
+      action: 'list',
+      entityType: 'audit_event',
+      summary: { filters, returned: Math.min(rows.length, limit) },
+    });
     return toPage(
       rows,
       limit,
       (a) => [a.id],
       ({ prevHash: _p, hash: _h, seq, sealedAt: _s, ...rest }) => ({ ...rest, sealed: seq !== null }),
     );
+  }
+
+  /** Walks the hash chain; the check itself is recorded, with its outcome. */
+  async verify(actor: Actor): Promise<ChainReport> {
+    const report = await this.chain.verify();
+    await this.audit.record(this.db.manager, actor, {
+      action: 'read',
+      entityType: 'audit_chain',
+      summary: { valid: report.valid, sealed: report.sealed },
+    });
+    return report;
   }
 }

@@ -11,6 +11,7 @@ export type AuditAction =
   | 'assign'
   | 'export'
   | 'login'
+  | 'refresh'
   | 'login_failed'
   | 'logout'
   | 'token_reuse'

@@ -143,6 +143,11 @@ export class AuthService {
       }
       if (row.usedAt || row.revokedAt || row.expiresAt <= new Date() || !user?.active) return { ok: false };
       await m.query('UPDATE refresh_tokens SET used_at = now() WHERE id = $1', [row.id]);
+      await this.audit.record(
+        m,
+        { ...origin, userId: user.id, username: user.username },
+        { action: 'refresh', entityType: 'user', entityId: user.id },
+      );
       return { ok: true, tokens: await this.tokens.issue(m, user, row.familyId) };
     });
     if (!outcome.ok) throw new DomainError('unauthenticated', 'The refresh token is invalid or expired');

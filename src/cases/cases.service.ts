@@ -87,6 +87,20 @@ export class CasesService {
       order: { occurredAt: 'DESC', id: 'DESC' },
       take: RECENT_CONSULTATIONS,
     });
+    if (options.audit !== false) {
+      // The summaries travel with the case: each is a consultation read.
+      await this.audit.recordMany(
+        m,
+        actor,
+        recent.map((k) => ({
+          action: 'read',
+          entityType: 'consultation',
+          entityId: k.id,
+          districtId: c.districtId,
+          summary: { via: 'case' },
+        })),
+      );
+    }
     return {
       ...caseView(c, subject, household, members),
       recentConsultations: recent.map(consultationView),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { allows, Actor } from '../access/policy';
 import { caseAccess } from './case-lifecycle';
 import { AuditLog } from '../audit/audit.service';
@@ -45,6 +45,7 @@ const isReceipt = (r: IntakeResult) => !('subject' in r.case);
 @Injectable()
 export class IntakeService {
   constructor(
+    private readonly db: DataSource,
     private readonly idempotency: Idempotency,
     private readonly consultations: ConsultationsService,
     private readonly cases: CasesService,
@@ -54,7 +55,40 @@ export class IntakeService {
     private readonly config: AppConfig,
   ) {}
 
-  intake(actor: Actor, dto: IntakeDto, idempotencyKey: string | undefined): Promise<Replayable<IntakeResult>> {
+  async intake(actor: Actor, dto: IntakeDto, idempotencyKey: string | undefined): Promise<Replayable<IntakeResult>> {
+    return this.recordingDuplicateAnswers(actor, () => this.intakeOnce(actor, dto, idempotencyKey));
+  }
+
+  /**
+   * A possible-duplicate answer tells the caller about other cases, so it is
+   * recorded as a read of each; the refused intake's transaction rolled
+   * back, so the entries are written in one of their own.
+   */
+  async recordingDuplicateAnswers<T>(actor: Actor, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'possible_duplicate') {
+        const candidates = (error.extra.candidates ?? []) as DuplicateCandidate[];
+        await this.db.transaction((m) =>
+          this.audit.recordMany(
+            m,
+            actor,
+            candidates.map((k) => ({
+              action: 'read',
+              entityType: 'case',
+              entityId: k.caseId,
+              districtId: k.districtId,
+              summary: { via: 'duplicate_check' },
+            })),
+          ),
+        );
+      }
+      throw error;
+    }
+  }
+
+  private intakeOnce(actor: Actor, dto: IntakeDto, idempotencyKey: string | undefined) {
     return this.idempotency.run(
       actor.userId,
       'intake',

@@ -84,15 +84,17 @@ export class ReferralsService {
   ) {}
 
   create(actor: Actor, dto: CreateReferralDto, key: string | undefined): Promise<Replayable<ReferralView>> {
-    return this.idempotency.run(actor.userId, 'referral', key, dto, 201, (m) => this.record(m, actor, dto), {
-      keep: (r) => ({ referralId: r.id, ...(r.case ? {} : { answer: 'receipt' }) }),
-      // A receipt is answered again as a receipt; a full answer is read again through the policy.
-      replay: async (m, kept) => {
-        if (kept.answer !== 'receipt') return this.view(m, actor, kept.referralId);
-        const r = await m.getRepository(Referral).findOneByOrFail({ id: kept.referralId });
-        return receiptOf(r);
-      },
-    });
+    const run = () =>
+      this.idempotency.run(actor.userId, 'referral', key, dto, 201, (m) => this.record(m, actor, dto), {
+        keep: (r) => ({ referralId: r.id, ...(r.case ? {} : { answer: 'receipt' }) }),
+        // A receipt is answered again as a receipt; a full answer is read again through the policy.
+        replay: async (m, kept) => {
+          if (kept.answer !== 'receipt') return this.view(m, actor, kept.referralId);
+          const r = await m.getRepository(Referral).findOneByOrFail({ id: kept.referralId });
+          return receiptOf(r);
+        },
+      });
+    return this.intake.recordingDuplicateAnswers(actor, run);
   }
 
   private async record(m: EntityManager, actor: Actor, dto: CreateReferralDto): Promise<ReferralView> {
