@@ -7,6 +7,7 @@ import { SafetyCheckOutcome1796100000000 } from './1796100000000-SafetyCheckOutc
 import { UnreadNotifications1796130000000 } from './1796130000000-UnreadNotifications';
 import { ContactDetails1796130100000 } from './1796130100000-ContactDetails';
 import { Search1796130200000 } from './1796130200000-Search';
+import { AuditCheckpoints1796200000000 } from './1796200000000-AuditCheckpoints';
 
 /** Every migration, in order. test/core/migrations.test.ts checks none is missing. */
 export const MIGRATIONS: Function[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: Function[] = [
   UnreadNotifications1796130000000,
   ContactDetails1796130100000,
   Search1796130200000,
+  AuditCheckpoints1796200000000,
 ];

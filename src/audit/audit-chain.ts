@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../core/config/app-config';
 import { JobHandler } from '../core/queue/job-handler.decorator';
 import { JobName } from '../core/queue/jobs';
 
@@ -8,6 +9,8 @@ const GENESIS = '0'.repeat(64);
 /** pg_advisory_xact_lock key: one sealer at a time, across processes. */
 const SEAL_LOCK = 7_241_001;
 const BATCH = 1_000;
+/** A checkpoint at most this often while entries keep coming (the seal job runs every few seconds). */
+export const CHECKPOINT_EVERY_MS = 60_000;
 
 /**
  * The columns that are sealed, read as text in SQL so the hash covers exactly
@@ -56,8 +59,32 @@ export interface ChainReport {
   valid: boolean;
   sealed: number;
   unsealed: number;
-  /** The first entry whose link does not hold, and why. */
-  firstBroken: { seq: string; id: string; reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' } | null;
+  /**
+   * The first entry whose link does not hold, and why; or the newest signed
+   * checkpoint the chain no longer matches: its entry is gone (`truncated`),
+   * differs (`checkpoint_mismatch`, history re-chained), or the checkpoint
+   * itself was not signed with our key (`checkpoint_forged`).
+   */
+  firstBroken: {
+    seq: string;
+    id: string | null;
+    reason:
+      | 'hash_mismatch'
+      | 'prev_hash_mismatch'
+      | 'sequence_gap'
+      | 'truncated'
+      | 'checkpoint_mismatch'
+      | 'checkpoint_forged';
+  } | null;
+  /** The newest signed checkpoint the chain was checked against (null: none yet, or no AUDIT_ANCHOR_KEY). */
+  checkpoint: { seq: string; signedAt: Date } | null;
+}
+
+interface CheckpointRow {
+  seq: string;
+  hash: string;
+  signature: string;
+  signed_at: Date;
 }
 
 /**
@@ -70,7 +97,10 @@ export interface ChainReport {
 export class AuditChain {
   private readonly logger = new Logger('AuditChain');
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   @JobHandler(JobName.AuditSeal)
   async sealPending(): Promise<number> {
@@ -81,7 +111,39 @@ export class AuditChain {
       if (sealed < BATCH) break;
     }
     if (total > 0) this.logger.debug(`sealed ${total} audit entries`);
+    await this.checkpoint({ ifOlderThanMs: CHECKPOINT_EVERY_MS });
     return total;
+  }
+
+  /**
+   * Signs the chain head with AUDIT_ANCHOR_KEY and writes the checkpoint to
+   * the log (outside the database, where an operator keeps it) and to
+   * audit_checkpoints. Nothing to do when the head has not moved since the
+   * last checkpoint, or that one is younger than `ifOlderThanMs`.
+   */
+  async checkpoint(options: { ifOlderThanMs?: number } = {}): Promise<{ seq: string; hash: string } | null> {
+    const key = this.config.AUDIT_ANCHOR_KEY;
+    if (!key) return null;
+    return this.db.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK]);
+      const [head] = (await m.query(
+        'SELECT a.seq::text AS seq, a.hash FROM audit_events a WHERE a.seq IS NOT NULL ORDER BY a.seq DESC LIMIT 1',
+      )) as { seq: string; hash: string }[];
+      if (!head) return null;
+      const [last] = (await m.query(
+        'SELECT seq::text AS seq, signed_at FROM audit_checkpoints ORDER BY id DESC LIMIT 1',
+      )) as { seq: string; signed_at: Date }[];
+      if (last?.seq === head.seq) return null;
+      if (last && options.ifOlderThanMs && Date.now() - last.signed_at.getTime() < options.ifOlderThanMs) return null;
+      const signature = sign(key, head.seq, head.hash);
+      await m.query('INSERT INTO audit_checkpoints (seq, hash, signature) VALUES ($1, $2, $3)', [
+        head.seq,
+        head.hash,
+        signature,
+      ]);
+      this.logger.log({ auditCheckpoint: { seq: head.seq, hash: head.hash, signature } }, 'audit chain checkpoint');
+      return head;
+    });
   }
 
   private sealBatch(): Promise<number> {
@@ -141,14 +203,38 @@ export class AuditChain {
         if (BigInt(row.seq) !== expectedSeq) firstBroken = broken('sequence_gap');
         else if (row.prev_hash !== prev) firstBroken = broken('prev_hash_mismatch');
         else if (entryHash(prev, row.seq, row) !== row.hash) firstBroken = broken('hash_mismatch');
-        if (firstBroken) return { valid: false, sealed, unsealed: await this.unsealedCount(), firstBroken };
+        if (firstBroken) {
+          const { checkpoint } = await this.checkAnchor();
+          return { valid: false, sealed, unsealed: await this.unsealedCount(), firstBroken, checkpoint };
+        }
         sealed += 1;
         prev = row.hash;
         expectedSeq += 1n;
       }
       if (rows.length < BATCH) break;
     }
-    return { valid: true, sealed, unsealed: await this.unsealedCount(), firstBroken: null };
+    const { firstBroken, checkpoint } = await this.checkAnchor();
+    return { valid: firstBroken === null, sealed, unsealed: await this.unsealedCount(), firstBroken, checkpoint };
+  }
+
+  /** The chain against its newest signed checkpoint: the entry it names must still be there, unchanged. */
+  private async checkAnchor(): Promise<Pick<ChainReport, 'firstBroken' | 'checkpoint'>> {
+    const key = this.config.AUDIT_ANCHOR_KEY;
+    const [cp] = (await this.db.query(
+      'SELECT seq::text AS seq, hash, signature, signed_at FROM audit_checkpoints ORDER BY id DESC LIMIT 1',
+    )) as CheckpointRow[];
+    if (!key || !cp) return { firstBroken: null, checkpoint: null };
+    const checkpoint = { seq: cp.seq, signedAt: cp.signed_at };
+    if (!signatureHolds(key, cp))
+      return { firstBroken: { seq: cp.seq, id: null, reason: 'checkpoint_forged' }, checkpoint };
+    const [entry] = (await this.db.query('SELECT id::text AS id, hash FROM audit_events WHERE seq = $1', [cp.seq])) as {
+      id: string;
+      hash: string;
+    }[];
+    if (!entry) return { firstBroken: { seq: cp.seq, id: null, reason: 'truncated' }, checkpoint };
+    if (entry.hash !== cp.hash)
+      return { firstBroken: { seq: cp.seq, id: entry.id, reason: 'checkpoint_mismatch' }, checkpoint };
+    return { firstBroken: null, checkpoint };
   }
 
   private async unsealedCount(): Promise<number> {
@@ -157,4 +243,15 @@ export class AuditChain {
     }[];
     return n;
   }
+}
+
+/** HMAC-SHA256 of the chain head under the anchor key. */
+function sign(key: string, seq: string, hash: string): string {
+  return createHmac('sha256', key).update(`tsunagu-audit-checkpoint\n${seq}\n${hash}`).digest('hex');
+}
+
+function signatureHolds(key: string, cp: CheckpointRow): boolean {
+  const expected = Buffer.from(sign(key, cp.seq, cp.hash), 'hex');
+  const given = Buffer.from(cp.signature, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -28,7 +28,13 @@ describe('audit log: append-only, sealed into a hash chain', () => {
     expect(sealed).toBeGreaterThanOrEqual(9); // the world's eight logins and a failed one
     expect(await chain.sealPending()).toBe(0);
     const report = await chain.verify();
-    expect(report).toEqual({ valid: true, sealed, unsealed: 0, firstBroken: null });
+    expect(report).toEqual({
+      valid: true,
+      sealed,
+      unsealed: 0,
+      firstBroken: null,
+      checkpoint: { seq: String(sealed), signedAt: expect.any(Date) },
+    });
     const [gaps] = await t.db.query(`SELECT max(seq) - min(seq) + 1 - count(*) AS gaps FROM audit_events`);
     expect(Number(gaps.gaps)).toBe(0);
   });

@@ -61,6 +61,7 @@ export function testConfig(database: TestDatabase, prefix: string, env: Record<s
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: prefix,
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    AUDIT_ANCHOR_KEY: 'test-anchor-key-test-anchor-key-0123456',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LOG_PRETTY: 'false',
     MIGRATIONS_RUN: 'false',

@@ -12,6 +12,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
   validateSync,
 } from 'class-validator';
 import { ClosedDays, DEFAULT_OFFICE_HOURS, OfficeHours, parseOfficeHours } from '../time/business-time';
@@ -92,6 +93,17 @@ export class AppConfig {
   @IsDefined({ message: 'JWT_SECRET is required' })
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET!: string;
+
+  /**
+   * Signs the audit chain's checkpoints (issue 11, item 8): a key the
+   * database never holds, so whoever controls the database cannot forge the
+   * anchor. Required in production; a local start generates one. The same
+   * value on every API and worker process (the worker seals and signs).
+   */
+  @ValidateIf((c: AppConfig) => c.NODE_ENV === 'production' || c.AUDIT_ANCHOR_KEY !== undefined)
+  @IsDefined({ message: 'AUDIT_ANCHOR_KEY is required in production' })
+  @MinLength(32, { message: 'AUDIT_ANCHOR_KEY must be at least 32 characters' })
+  AUDIT_ANCHOR_KEY?: string;
 
   @IsIn(WORKER_MODES, { message: 'WORKER_MODE must be one of: embedded, off' })
   WORKER_MODE: (typeof WORKER_MODES)[number] = 'embedded';

@@ -41,6 +41,11 @@ export async function prepareLocalEnvironment(env: NodeJS.ProcessEnv): Promise<L
     notes.push(`JWT secret kept in ${join(DATA_DIR, 'jwt-secret')}`);
     local = true;
   }
+  if (!env.AUDIT_ANCHOR_KEY) {
+    env.AUDIT_ANCHOR_KEY = localSecret('audit-anchor-key');
+    notes.push(`audit anchor key kept in ${join(DATA_DIR, 'audit-anchor-key')}`);
+    local = true;
+  }
   if (local && env.DEMO_DATA === undefined) env.DEMO_DATA = 'true';
   return { notes, local };
 }
