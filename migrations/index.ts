@@ -8,6 +8,7 @@ import { UnreadNotifications1796130000000 } from './1796130000000-UnreadNotifica
 import { ContactDetails1796130100000 } from './1796130100000-ContactDetails';
 import { Search1796130200000 } from './1796130200000-Search';
 import { AuditCheckpoints1796200000000 } from './1796200000000-AuditCheckpoints';
+import { SupportPlans1796214000000 } from './1796214000000-SupportPlans';
 
 /** Every migration, in order. test/core/migrations.test.ts checks none is missing. */
 export const MIGRATIONS: Function[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   ContactDetails1796130100000,
   Search1796130200000,
   AuditCheckpoints1796200000000,
+  SupportPlans1796214000000,
 ];

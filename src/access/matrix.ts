@@ -69,6 +69,10 @@ export const MATRIX = {
   // approve or reject closure; reopen; set `confidential`
   'case.close': { supervisor: (s) => [overseen(s)] },
 
+  // support plans (docs/domain.md): drafting and recording services follow `case.edit`, reading
+  // follows `case.read`; approving a plan is a supervisor's gate, like approving closure
+  'plan.approve': { supervisor: (s) => [overseen(s)] },
+
   // create an outgoing referral
   'referral.create_outgoing': {
     counselor: (s) => [assigned(s, 'case.')],

@@ -529,6 +529,34 @@ const CONFERENCE_KIND_LABELS: Record<ConferenceKind, Label> = {
   case_review: { ja: '個別ケース検討会議', en: 'Case review conference' },
 };
 
+// --- Support plans and services (docs/domain.md) ------------------------------------
+
+/** A support plan version's state: drafted, submitted for approval, approved (in force), replaced by a later one. */
+export const PLAN_STATUSES = ['draft', 'submitted', 'approved', 'superseded'] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+const PLAN_STATUS_LABELS: Record<PlanStatus, Label> = {
+  draft: { ja: '作成中', en: 'Draft' },
+  submitted: { ja: '承認待ち', en: 'Awaiting approval' },
+  approved: { ja: '承認済み（実施中）', en: 'Approved (in force)' },
+  superseded: { ja: '改訂済み（旧版）', en: 'Superseded' },
+};
+
+/** What a use of a service is measured in beyond being counted: nights (a stay), hours, or nothing. */
+export const SERVICE_MEASURES = ['none', 'nights', 'hours'] as const;
+export type ServiceMeasure = (typeof SERVICE_MEASURES)[number];
+const SERVICE_MEASURE_LABELS: Record<ServiceMeasure, Label> = {
+  none: { ja: '回数のみ', en: 'Count only' },
+  nights: { ja: '泊数', en: 'Nights' },
+  hours: { ja: '時間数', en: 'Hours' },
+};
+
+export const SERVICE_USE_STATUSES = ['recorded', 'cancelled'] as const;
+export type ServiceUseStatus = (typeof SERVICE_USE_STATUSES)[number];
+const SERVICE_USE_STATUS_LABELS: Record<ServiceUseStatus, Label> = {
+  recorded: { ja: '記録済み', en: 'Recorded' },
+  cancelled: { ja: '取消', en: 'Cancelled' },
+};
+
 // --- Directory ----------------------------------------------------------------
 
 export const ORGANIZATION_KINDS = ['internal', 'external'] as const;
@@ -615,6 +643,9 @@ export const CODE_LISTS = Object.freeze({
   safetyCheckResults: codeList(SAFETY_CHECK_RESULTS, SAFETY_CHECK_RESULT_LABELS),
   sightingMethods: codeList(SIGHTING_METHODS, SIGHTING_METHOD_LABELS),
   conferenceKinds: codeList(CONFERENCE_KINDS, CONFERENCE_KIND_LABELS),
+  planStatuses: codeList(PLAN_STATUSES, PLAN_STATUS_LABELS),
+  serviceMeasures: codeList(SERVICE_MEASURES, SERVICE_MEASURE_LABELS),
+  serviceUseStatuses: codeList(SERVICE_USE_STATUSES, SERVICE_USE_STATUS_LABELS),
   organizationKinds: codeList(ORGANIZATION_KINDS, ORGANIZATION_KIND_LABELS),
   organizationTypes: codeList(ORGANIZATION_TYPES, ORGANIZATION_TYPE_LABELS),
   districtMemberRoles: codeList(DISTRICT_MEMBER_ROLES, DISTRICT_MEMBER_ROLE_LABELS),

@@ -17,6 +17,8 @@ const ACCESS_MD: Record<Permission, [counselor: Cell, supervisor: Cell, staff: C
   'case.triage': ['-', 'scoped', '-', '-'],
   'case.progress': ['scoped', 'scoped', '-', '-'],
   'case.close': ['-', 'scoped', '-', '-'],
+  // not in access.md: approving a support plan (issue 14, docs/domain.md "Who may do what")
+  'plan.approve': ['-', 'scoped', '-', '-'],
   'referral.create_outgoing': ['scoped', 'scoped', 'scoped', '-'],
   'referral.register_incoming': ['all', 'all', 'all', '-'],
   'referral.transition': ['scoped', 'scoped', 'all', '-'],
