@@ -8,6 +8,7 @@ import { DirectoryModule } from './directory/directory.module';
 import { HouseholdsModule } from './households/households.module';
 import { CaseRecordModule } from './record/record.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { PlansModule } from './plans/plans.module';
 import { ReferralsModule } from './referrals/referrals.module';
 import { TasksModule } from './tasks/tasks.module';
 import { ConfigModule } from './core/config/config.module';
@@ -31,6 +32,7 @@ const DOMAIN_MODULES: Type[] = [
   TasksModule,
   ReferralsModule,
   CaseRecordModule,
+  PlansModule,
 ];
 
 @Module({})

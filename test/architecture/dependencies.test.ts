@@ -16,7 +16,7 @@ const LAYERS: string[][] = [
   ['auth'],
   ['cases'],
   ['tasks', 'households'],
-  ['referrals'],
+  ['referrals', 'plans'],
   ['record'],
   ['demo'],
 ];

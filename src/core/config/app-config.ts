@@ -191,6 +191,16 @@ export class AppConfig {
   })
   REFERRAL_RESPONSE_DAYS?: string;
 
+  /**
+   * Days a case may be in `active` without an approved support plan before its
+   * supervisors are told, once (docs/domain.md, "Support plans").
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  PLAN_REQUIRED_AFTER_DAYS = 30;
+
   /** How often the reconciliation sweep rebuilds the schedule from PostgreSQL. */
   @Transform(toInt)
   @IsInt()

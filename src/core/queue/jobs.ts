@@ -27,6 +27,8 @@ export enum JobName {
   ReferralOverdue = 'referral.overdue',
   /** Find unanswered referrals whose day's reminder is not on the queue (the referrals' reconciliation). */
   ReferralSweep = 'maintenance.referral_sweep',
+  /** Tell supervisors of cases active too long without an approved support plan, once (docs/domain.md). */
+  UnplannedCaseSweep = 'case.unplanned_sweep',
 }
 
 export interface TaskPoint {
@@ -44,6 +46,7 @@ export interface JobPayloads {
   /** `day` 0 is the due date itself, 1 the day after, ... */
   [JobName.ReferralOverdue]: { referralId: string; dueAt: string; day: number };
   [JobName.ReferralSweep]: Record<string, never>;
+  [JobName.UnplannedCaseSweep]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -54,17 +57,19 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.Reconcile]: QueueName.Maintenance,
   [JobName.ReferralOverdue]: QueueName.Referrals,
   [JobName.ReferralSweep]: QueueName.Maintenance,
+  [JobName.UnplannedCaseSweep]: QueueName.Cases,
 };
 
 export const ALL_QUEUES = Object.values(QueueName);
 
 /** Seconds-level jobs on BullMQ job schedulers: upserted by every worker at start and again every sweep period. */
 export const REPEATABLE_JOBS: {
-  job: JobName.AuditSeal | JobName.Reconcile | JobName.ReferralSweep;
+  job: JobName.AuditSeal | JobName.Reconcile | JobName.ReferralSweep | JobName.UnplannedCaseSweep;
   everyMs: (config: { RECONCILE_EVERY_MS: number }) => number;
 }[] = [
   // Audit entries are sealed into the hash chain a few seconds behind (domain.md, "Audit").
   { job: JobName.AuditSeal, everyMs: () => 3_000 },
   { job: JobName.Reconcile, everyMs: (config) => config.RECONCILE_EVERY_MS },
   { job: JobName.ReferralSweep, everyMs: (config) => config.RECONCILE_EVERY_MS },
+  { job: JobName.UnplannedCaseSweep, everyMs: (config) => config.RECONCILE_EVERY_MS },
 ];

@@ -1,0 +1,96 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Allow, CurrentActor } from '../access/decorators';
+import type { Actor } from '../access/policy';
+import { ListQuery } from '../core/http/pagination';
+import { uuidParam } from '../core/http/validation';
+import { expectedVersion, IfMatch } from '../core/http/versioning';
+import {
+  CancelServiceUseDto,
+  CreateServiceDto,
+  RecordServiceUseDto,
+  ServiceList,
+  ServiceUsePage,
+  ServiceUseView,
+  ServiceView,
+  UpdateServiceDto,
+} from './dto/service.dto';
+import { ServiceCatalog } from './service-catalog';
+import { ServiceUses } from './service-uses.service';
+
+/** The center's services and each recorded use (docs/domain.md, "Services"). */
+@ApiTags('services')
+@ApiBearerAuth()
+@Controller()
+export class ServicesController {
+  constructor(
+    private readonly catalog: ServiceCatalog,
+    private readonly uses: ServiceUses,
+  ) {}
+
+  /** The services' code list, in list order, inactive ones included. */
+  @Allow('directory.read')
+  @Get('services')
+  list(): Promise<ServiceList> {
+    return this.catalog.list();
+  }
+
+  /** A service the city adds. */
+  @Allow('directory.manage')
+  @Post('services')
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateServiceDto): Promise<ServiceView> {
+    return this.catalog.create(actor, dto);
+  }
+
+  /** Relabel a service or stop offering it (If-Match); its code and measure never change. */
+  @Allow('directory.manage')
+  @Patch('services/:code')
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('code') code: string,
+    @IfMatch() ifMatch: string | undefined,
+    @Body() dto: UpdateServiceDto,
+  ): Promise<ServiceView> {
+    return this.catalog.update(actor, code, expectedVersion(ifMatch, dto.version), dto);
+  }
+
+  /** The case's recorded uses of services, newest first. */
+  @Allow('case.read')
+  @Get('cases/:id/service-uses')
+  listUses(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @Query() query: ListQuery,
+  ): Promise<ServiceUsePage> {
+    return this.uses.list(actor, id, query);
+  }
+
+  /** Records a delivered use, against the support plan in force. */
+  @Allow('case.edit')
+  @Post('cases/:id/service-uses')
+  record(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @Body() dto: RecordServiceUseDto,
+  ): Promise<ServiceUseView> {
+    return this.uses.record(actor, id, dto);
+  }
+
+  @Allow('case.read')
+  @Get('service-uses/:id')
+  getUse(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string): Promise<ServiceUseView> {
+    return this.uses.get(actor, id);
+  }
+
+  /** Withdraws a record made by mistake, with a reason; it no longer counts in the figures. */
+  @Allow('case.edit')
+  @Post('service-uses/:id/cancel')
+  @HttpCode(200)
+  cancelUse(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @Body() dto: CancelServiceUseDto,
+  ): Promise<ServiceUseView> {
+    return this.uses.cancel(actor, id, dto);
+  }
+}
