@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { CasesModule } from '../cases/cases.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { TasksModule } from '../tasks/tasks.module';
 import { PlansController } from './plans.controller';
 import { PlansService } from './plans.service';
 import { ServiceCatalog } from './service-catalog';
@@ -9,11 +12,10 @@ import { UnplannedCases } from './unplanned-cases';
 
 /**
  * Support plans and services (docs/domain.md): what the center does for a
- * family, and how often. Task rules, notifications and the audit log come
- * from their (global) modules.
+ * family, and how often.
  */
 @Module({
-  imports: [CasesModule],
+  imports: [AuditModule, NotificationsModule, CasesModule, TasksModule],
   controllers: [PlansController, ServicesController],
   providers: [PlansService, ServiceCatalog, ServiceUses, UnplannedCases],
   exports: [ServiceCatalog],

@@ -8,7 +8,7 @@ import type { Case } from '../cases/case.entity';
 import { DomainError, FieldError } from '../core/errors/domain-error';
 import { versionConflict } from '../core/http/versioning';
 import type { PlanStatus } from '../codes/code-lists';
-import { TaskRules } from '../tasks/task-rules';
+import { TaskFactory } from '../tasks/task-factory';
 import {
   CreatePlanDto,
   PlanAgreementDto,
@@ -78,7 +78,7 @@ export class PlansService {
     private readonly db: DataSource,
     private readonly records: CaseRecords,
     private readonly catalog: ServiceCatalog,
-    private readonly rules: TaskRules,
+    private readonly tasks: TaskFactory,
     private readonly audit: AuditLog,
   ) {}
 
@@ -215,27 +215,21 @@ export class PlansService {
           WHERE id = $1 RETURNING ${COLUMNS}`,
         [plan.id, step.to, actor.userId, ...(step.action === 'return' ? [dto.reason] : [])],
       )) as [PlanRow[], number];
-      if (step.action === 'approve') reviewTaskId = await this.scheduleReview(m, actor, c, updated);
+      if (step.action === 'approve') {
+        // The next review date becomes a `review` task, as a conference's does.
+        const task = await this.tasks.decidedReview(m, c, {
+          title: `支援計画（第${updated.versionNumber}版）の見直し ${c.number}`,
+          dueAt: new Date(updated.nextReviewAt),
+          origin: 'plan',
+          originKey: `plan:${updated.id}`,
+          decidedBy: actor.userId,
+        });
+        reviewTaskId = task?.id ?? null;
+      }
       await this.audited(m, actor, c, plan, 'transition', { action: step.action, from: step.from, to: step.to });
       const view = await this.view(m, actor, c, updated);
       return reviewTaskId === undefined ? view : { ...view, reviewTaskId };
     });
-  }
-
-  /** The plan's next review date becomes a `review` task (domain.md rule 4), as a conference's does. */
-  private async scheduleReview(m: EntityManager, actor: Actor, c: Case, plan: PlanRow): Promise<string | null> {
-    const assigneeId = c.primaryCounselorId ?? (await this.rules.districtLead(m, c.districtId)) ?? actor.userId;
-    const task = await this.rules.createTask(m, {
-      caseId: c.id,
-      kind: 'review',
-      title: `支援計画（第${plan.versionNumber}版）の見直し ${c.number}`,
-      dueAt: new Date(plan.nextReviewAt),
-      assigneeId,
-      origin: 'plan',
-      originKey: `plan:${plan.id}`,
-      createdBy: actor.userId,
-    });
-    return task?.id ?? null;
   }
 
   /** Records that the plan in force was explained to and agreed with the family: once, by whoever may edit the case. */

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../core/config/app-config';
 import { JobHandler } from '../core/queue/job-handler.decorator';
 import { JobName } from '../core/queue/jobs';
+import { supervisorsOf } from '../directory/staffing';
 import { Notifications } from '../notifications/notifications.service';
 
 interface Unplanned {
@@ -58,7 +59,7 @@ export class UnplannedCases {
           [c.id, c.active_since],
         )) as unknown[];
         if (inserted.length === 0) return false;
-        await this.notifications.deliver(m, await this.notifications.supervisorsOf(m, c.district_id), {
+        await this.notifications.deliver(m, await supervisorsOf(m, c.district_id), {
           eventKey: `plan-missing.${c.id}.${c.active_since.getTime()}`,
           kind: 'plan_missing',
           title: `支援中のケースに承認済みの支援計画がありません（${c.number}）`,

@@ -6,7 +6,6 @@ import { caseAccess } from '../cases/case-lifecycle';
 import { assertOpen, CaseRecords, readPermissionOf } from '../cases/case-records';
 import { DomainError } from '../core/errors/domain-error';
 import { CreateConferenceDto } from './dto/task.dto';
-import { districtLead } from '../directory/staffing';
 import { TaskFactory } from './task-factory';
 
 export interface ConferenceView {
@@ -71,16 +70,12 @@ export class ConferencesService {
       )) as ConferenceView[];
       let reviewTaskId: string | null = null;
       if (dto.nextReviewAt) {
-        const assigneeId = c.primaryCounselorId ?? (await districtLead(m, c.districtId)) ?? actor.userId;
-        const task = await this.factory.createTask(m, {
-          caseId: c.id,
-          kind: 'review',
+        const task = await this.factory.decidedReview(m, c, {
           title: `ケース会議で決めた見直し ${c.number}`,
           dueAt: new Date(dto.nextReviewAt),
-          assigneeId,
           origin: 'conference',
           originKey: `conference:${conference.id}`,
-          createdBy: actor.userId,
+          decidedBy: actor.userId,
         });
         reviewTaskId = task?.id ?? null;
       }
