@@ -113,7 +113,7 @@ export class PlansService {
   async create(actor: Actor, caseId: string, dto: CreatePlanDto): Promise<PlanView> {
     return this.db.transaction(async (m) => {
       // Locking the case serializes version numbers.
-      const c = await this.records.load(m, actor, caseId, 'case.edit', { lock: true });
+      const c = await this.records.load(m, actor, caseId, 'case.edit', { lock: true, open: true });
       if (!PLANNABLE.includes(c.status)) {
         throw new DomainError('conflict', `A support plan is made for a case in assessment, active or monitoring`);
       }
@@ -294,7 +294,8 @@ export class PlansService {
       id,
     ])) as PlanRow[];
     if (!plan) throw DomainError.notFound('Support plan');
-    const c = await this.records.load(m, actor, plan.caseId, permission).catch((error: unknown) => {
+    // A write (it locks the plan) needs an open case.
+    const c = await this.records.load(m, actor, plan.caseId, permission, { open: lock }).catch((error: unknown) => {
       throw error instanceof DomainError && error.code === 'not_found' ? DomainError.notFound('Support plan') : error;
     });
     return { plan, c };

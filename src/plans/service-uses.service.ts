@@ -32,7 +32,7 @@ export class ServiceUses {
 
   async record(actor: Actor, caseId: string, dto: RecordServiceUseDto): Promise<ServiceUseView> {
     return this.db.transaction(async (m) => {
-      const c = await this.records.load(m, actor, caseId, 'case.edit');
+      const c = await this.records.load(m, actor, caseId, 'case.edit', { open: true });
       await this.check(m, dto);
       const [use] = (await m.query(
         `INSERT INTO service_uses (case_id, service_code, plan_id, start_date, end_date, nights, hours, persons,
@@ -144,9 +144,11 @@ export class ServiceUses {
     const [use] = (await m.query(`SELECT ${COLUMNS} FROM service_uses WHERE id = $1 ${lock}`, [id])) as
       ServiceUseView[] | [];
     if (!use) throw DomainError.notFound('Service use');
-    const c = await this.records.load(m, actor, use.caseId, permission).catch((error: unknown) => {
-      throw error instanceof DomainError && error.code === 'not_found' ? DomainError.notFound('Service use') : error;
-    });
+    const c = await this.records
+      .load(m, actor, use.caseId, permission, { open: permission === 'case.edit' })
+      .catch((error: unknown) => {
+        throw error instanceof DomainError && error.code === 'not_found' ? DomainError.notFound('Service use') : error;
+      });
     return { use, c };
   }
 

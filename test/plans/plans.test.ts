@@ -457,6 +457,21 @@ describe('support plans and services', () => {
       expect((await cancel(w.counselorA, { reason: '再度' })).statusCode).toBe(409);
       const after = (await call(t, w.counselorA, { method: 'GET', url: `/api/v1/plans/${plan.id}` })).json();
       expect(after.delivered.map((d: { serviceCode: string }) => d.serviceCode)).toEqual(['short_stay']);
+
+      // a closed case takes no writes: no new uses, no cancelling, no agreement; reading goes on
+      await setCase(t, caseId, { status: 'closed', closure_reason: 'resolved' });
+      expect((await record(w.counselorA, stay)).statusCode).toBe(409);
+      const late = await call(t, w.counselorA, {
+        method: 'POST',
+        url: `/api/v1/service-uses/${created.json().id}/cancel`,
+        payload: { reason: '誤登録' },
+      });
+      expect(late.statusCode).toBe(409);
+      expect((await agree(w.counselorA, plan.id, { explainedOn: '2026-06-10', agreedBy: '母' })).statusCode).toBe(409);
+      expect(
+        (await call(t, w.counselorA, { method: 'GET', url: `/api/v1/service-uses/${created.json().id}` })).statusCode,
+      ).toBe(200);
+      expect(await count(`service_uses WHERE case_id = $1 AND status = 'recorded'`, [caseId])).toBe(1);
     });
   });
 
