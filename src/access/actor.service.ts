@@ -18,6 +18,11 @@ interface ActorRow {
  * Loads the caller behind an access token: the user must still be active and
  * the token's version current (deactivation and password resets bump it), and
  * scope comes from memberships and supervisions open right now.
+ *
+ * A district that no active supervisor oversees right now (a new district, or
+ * everyone moved) is overseen by every supervisor of the center, as an
+ * unplaced case is: its reports still reach someone who can open them
+ * (issue 10; README, "Choices where the spec was silent").
  */
 @Injectable()
 export class ActorService {
@@ -31,7 +36,12 @@ export class ActorService {
     const rows = (await this.db.query(
       `SELECT u.id, u.username, u.roles, u.active, u.must_change_password, u.token_version,
          ARRAY(SELECT m.district_id FROM current_district_members m WHERE m.user_id = u.id) AS member_district_ids,
-         ARRAY(SELECT s.district_id FROM current_district_supervisors s WHERE s.user_id = u.id) AS overseen_district_ids
+         ARRAY(SELECT s.district_id FROM current_district_supervisors s WHERE s.user_id = u.id
+               UNION
+               SELECT d.id FROM districts d
+                WHERE 'supervisor' = ANY(u.roles)
+                  AND NOT EXISTS (SELECT 1 FROM current_district_supervisors s JOIN users v ON v.id = s.user_id
+                                   WHERE s.district_id = d.id AND v.active)) AS overseen_district_ids
        FROM users u WHERE u.id = $1`,
       [userId],
     )) as ActorRow[];

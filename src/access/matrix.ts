@@ -94,15 +94,15 @@ export const MATRIX = {
     staff: true,
   },
 
-  // tasks: create, complete
+  // tasks: create, complete (an assignee always sees and completes their own task)
   'task.manage': {
     counselor: (s) => [{ assigneeId: s.userId }, assigned(s, 'case.')],
-    supervisor: (s) => [overseen(s, 'case.')],
+    supervisor: (s) => [{ assigneeId: s.userId }, overseen(s, 'case.'), unplaced('case.')],
     staff: () => [{ kind: 'referral_followup' }],
   },
   'task.read': {
     counselor: (s) => [{ assigneeId: s.userId }, assigned(s, 'case.'), inOwnDistrictsOpen(s, 'case.')],
-    supervisor: (s) => [overseen(s, 'case.')],
+    supervisor: (s) => [{ assigneeId: s.userId }, overseen(s, 'case.'), unplaced('case.')],
     staff: () => [{ kind: 'referral_followup' }],
   },
   // tasks: reassign
