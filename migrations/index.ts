@@ -4,6 +4,7 @@ import { FollowUps1795600000000 } from './1795600000000-FollowUps';
 import { Referrals1795700000000 } from './1795700000000-Referrals';
 import { CurrentScope1795800000000 } from './1795800000000-CurrentScope';
 import { SafetyCheckOutcome1796100000000 } from './1796100000000-SafetyCheckOutcome';
+import { SafetyCheckReports1796100100000 } from './1796100100000-SafetyCheckReports';
 import { UnreadNotifications1796130000000 } from './1796130000000-UnreadNotifications';
 import { ContactDetails1796130100000 } from './1796130100000-ContactDetails';
 import { Search1796130200000 } from './1796130200000-Search';
@@ -18,6 +19,7 @@ export const MIGRATIONS: Function[] = [
   Referrals1795700000000,
   CurrentScope1795800000000,
   SafetyCheckOutcome1796100000000,
+  SafetyCheckReports1796100100000,
   UnreadNotifications1796130000000,
   ContactDetails1796130100000,
   Search1796130200000,

@@ -1,3 +1,4 @@
+import { DomainEvents } from '../src/core/events/domain-events';
 import 'reflect-metadata';
 import { AuditLog } from '../src/audit/audit.service';
 import { createFirstAdmin } from '../src/auth/first-admin';
@@ -30,7 +31,13 @@ async function main(): Promise<number> {
   const { config, db, where } = await openScriptDatabase(process.env);
   try {
     const audit = new AuditLog();
-    const created = await createFirstAdmin(db, new UsersService(db, audit), audit, username, password);
+    const created = await createFirstAdmin(
+      db,
+      new UsersService(db, audit, DomainEvents.withoutHandlers()),
+      audit,
+      username,
+      password,
+    );
     console.log(
       created
         ? `Created the admin "${config.ADMIN_USERNAME}" in ${where}; the password must be changed at first login`

@@ -1,3 +1,4 @@
+import { DomainEvents } from '../src/core/events/domain-events';
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -20,7 +21,11 @@ import { UsersService } from '../src/directory/users.service';
 async function main(): Promise<void> {
   const { db, where } = await openScriptDatabase(process.env);
   try {
-    const result = await loadDemoData(db, new UsersService(db, new AuditLog()), new AuditLog());
+    const result = await loadDemoData(
+      db,
+      new UsersService(db, new AuditLog(), DomainEvents.withoutHandlers()),
+      new AuditLog(),
+    );
     if (result.created && result.counts) {
       const c = result.counts;
       const skipped = result.skippedUsernames?.length

@@ -7,13 +7,21 @@ import type { Consultation } from './consultation.entity';
  * change (src/core/events). Handlers: search for @OnDomainEvent(<class>).
  */
 
-/** A consultation was recorded on a case (the 48-hour rule starts on abuse). */
+/**
+ * How a consultation came in: the intake record of a new case, an intake
+ * (POST /intakes) on an existing case, or a later contact on the case (a
+ * follow-up home visit, a call back). The first two are new reports.
+ */
+export type ConsultationArrival = 'new_case' | 'intake' | 'contact';
+
+/** A consultation was recorded on a case (a new abuse report starts the 48-hour rule). */
 export class ConsultationRecorded {
   static readonly type = 'consultation.recorded';
   constructor(
     readonly actor: Actor,
     readonly caseRecord: Case,
     readonly consultation: Consultation,
+    readonly arrival: ConsultationArrival,
   ) {}
 }
 
@@ -26,13 +34,16 @@ export class CaseChanged {
   ) {}
 }
 
-/** Counselors were newly assigned to a case (they are told). */
+/** A supervisor set a case's district and counselors (the newly assigned are told; work follows the primary). */
 export class CaseAssigned {
   static readonly type = 'case.assigned';
   constructor(
     readonly actor: Actor,
     readonly caseRecord: Case,
+    /** Counselors assigned now who were not before. */
     readonly newAssignees: string[],
+    /** The primary counselor before the change. */
+    readonly previousPrimaryCounselorId: string | null,
     /** The case event of the assignment, for the notification key. */
     readonly eventId: string,
   ) {}

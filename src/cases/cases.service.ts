@@ -309,8 +309,7 @@ export class CasesService {
       });
       const previous = new Set([before.primaryCounselorId, ...before.coCounselorIds]);
       const newAssignees = [c.primaryCounselorId as string, ...c.coCounselorIds].filter((u) => !previous.has(u));
-      if (newAssignees.length > 0)
-        await this.domainEvents.publish(m, new CaseAssigned(actor, c, newAssignees, event.id));
+      await this.domainEvents.publish(m, new CaseAssigned(actor, c, newAssignees, before.primaryCounselorId, event.id));
       await this.domainEvents.publish(m, new CaseChanged(actor, c));
       return this.view(m, actor, id, { audit: false });
     });

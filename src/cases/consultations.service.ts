@@ -7,7 +7,7 @@ import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, ListQuery, limitOf, Page, toPage } from '../core/http/pagination';
 import { isAfterHours } from '../core/time/business-time';
 import { DomainEvents } from '../core/events/domain-events';
-import { ConsultationRecorded } from './case.events';
+import { ConsultationArrival, ConsultationRecorded } from './case.events';
 import { CaseRecords } from './case-records';
 import { Case } from './case.entity';
 import { CaseEvent } from './case-event.entity';
@@ -35,8 +35,9 @@ export class ConsultationsService {
     actor: Actor,
     c: Case,
     dto: ConsultationDto,
-    isIntake: boolean,
+    arrival: ConsultationArrival,
   ): Promise<Consultation> {
+    const isIntake = arrival === 'new_case';
     const occurredAt = new Date(dto.occurredAt);
     const consultation = await m.getRepository(Consultation).save(
       m.getRepository(Consultation).create({
@@ -82,7 +83,7 @@ export class ConsultationsService {
       districtId: c.districtId,
       summary: { caseId: c.id, consultationType: dto.consultationType, channel: dto.channel, intake: isIntake },
     });
-    await this.domainEvents.publish(m, new ConsultationRecorded(actor, c, consultation));
+    await this.domainEvents.publish(m, new ConsultationRecorded(actor, c, consultation, arrival));
     return consultation;
   }
 
@@ -90,7 +91,7 @@ export class ConsultationsService {
   async add(actor: Actor, caseId: string, dto: ConsultationDto): Promise<ConsultationView> {
     return this.db.transaction(async (m) => {
       const c = await this.records.load(m, actor, caseId, 'case.edit', { lock: true, open: true });
-      return consultationView(await this.record(m, actor, c, dto, false));
+      return consultationView(await this.record(m, actor, c, dto, 'contact'));
     });
   }
 

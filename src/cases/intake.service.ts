@@ -144,7 +144,7 @@ export class IntakeService {
 
   private async addToCase(m: EntityManager, actor: Actor, caseId: string, dto: IntakeDto): Promise<IntakeResult> {
     const c = await this.records.load(m, actor, caseId, 'case.edit', { lock: true, open: true });
-    const consultation = await this.consultations.record(m, actor, c, dto.consultation, false);
+    const consultation = await this.consultations.record(m, actor, c, dto.consultation, 'intake');
     return this.result(m, actor, caseId, consultation, { audit: true });
   }
 
@@ -257,7 +257,7 @@ export class IntakeService {
       districtId,
       summary: { number, fields: ['subject', 'household', 'consultation'], members: household.members.length },
     });
-    return { case: c, consultation: await this.consultations.record(m, actor, c, consultation, true) };
+    return { case: c, consultation: await this.consultations.record(m, actor, c, consultation, 'new_case') };
   }
 
   /** Cases of a person with the same normalized kana name and date, in any district (no names). */

@@ -1,3 +1,5 @@
+import { DomainEvents } from '../core/events/domain-events';
+import { MembershipEnded } from './directory.events';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { allows, Actor } from '../access/policy';
@@ -46,6 +48,7 @@ export class DistrictsService {
   constructor(
     private readonly db: DataSource,
     private readonly audit: AuditLog,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   async list(): Promise<{ items: DistrictView[]; nextCursor: null }> {
@@ -203,6 +206,7 @@ export class DistrictsService {
         entityId: open.id,
         summary: { districtId, userId, role: open.role },
       });
+      await this.domainEvents.publish(m, new MembershipEnded(actor, districtId, userId));
     });
   }
 
@@ -250,6 +254,7 @@ export class DistrictsService {
         entityId: open.id,
         summary: { districtId, userId },
       });
+      await this.domainEvents.publish(m, new MembershipEnded(actor, districtId, userId));
     });
   }
 

@@ -19,16 +19,34 @@ export async function districtLead(m: EntityManager, districtId: string | null):
   return row?.user_id ?? null;
 }
 
-/** Current supervisors of a district; for a case without a district, every active supervisor. */
-export async function supervisorsOf(m: EntityManager, districtId: string | null): Promise<string[]> {
+/** The active current supervisors of a district (none for a case without a district). */
+export async function districtSupervisors(m: EntityManager, districtId: string | null): Promise<string[]> {
+  if (!districtId) return [];
   const rows = (await m.query(
-    districtId
-      ? `SELECT s.user_id AS id FROM current_district_supervisors s JOIN users u ON u.id = s.user_id
-          WHERE s.district_id = $1 AND u.active`
-      : `SELECT id FROM users WHERE active AND 'supervisor' = ANY(roles)`,
-    districtId ? [districtId] : [],
+    `SELECT s.user_id AS id FROM current_district_supervisors s JOIN users u ON u.id = s.user_id
+      WHERE s.district_id = $1 AND u.active ORDER BY u.username`,
+    [districtId],
   )) as { id: string }[];
   return rows.map((r) => r.id);
+}
+
+/** Every active supervisor of the center. */
+export async function centerSupervisors(m: EntityManager): Promise<string[]> {
+  const rows = (await m.query(`SELECT id FROM users WHERE active AND 'supervisor' = ANY(roles) ORDER BY username`)) as {
+    id: string;
+  }[];
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Who supervises a case's district, and so hears of its alerts: its active
+ * current supervisors. A case without a district, or in a district that no
+ * active supervisor oversees (new, or everyone moved), is every supervisor's,
+ * and every supervisor may open it (access/actor.service.ts).
+ */
+export async function supervisorsOf(m: EntityManager, districtId: string | null): Promise<string[]> {
+  const own = await districtSupervisors(m, districtId);
+  return own.length > 0 ? own : centerSupervisors(m);
 }
 
 /** Every active staff member (referral deadlines concern them all). */
@@ -37,17 +55,41 @@ export async function activeStaff(m: EntityManager): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+export interface Responsible {
+  userId: string;
+  /** Nobody of the case's own district could take it: a supervisor of the center did. */
+  fallback: boolean;
+}
+
 /**
- * Who a case's rule-made work goes to: its primary counselor, else the
- * district lead, else a supervisor of the district (README, "Choices").
+ * Who a case's rule-made work goes to (issue 10): the first active user of
+ * the chain who can open the case and complete the task. The primary
+ * counselor; the district lead, unless the case is confidential (a lead who
+ * is not assigned cannot open it); a supervisor of the district (every
+ * supervisor, for a case without a district); at last any supervisor of the
+ * center (a fallback: a district nobody oversees is every supervisor's).
+ * `excluding` is someone whose work is being handed on. Null only when the
+ * center has no active supervisor at all.
  */
 export async function responsibleFor(
   m: EntityManager,
-  c: { primaryCounselorId: string | null; districtId: string | null },
-): Promise<string | null> {
-  return (
-    c.primaryCounselorId ?? (await districtLead(m, c.districtId)) ?? (await supervisorsOf(m, c.districtId))[0] ?? null
-  );
+  c: { primaryCounselorId: string | null; districtId: string | null; confidential: boolean },
+  excluding: string | null = null,
+): Promise<Responsible | null> {
+  const eligible = (id: string | null): id is string => id !== null && id !== excluding;
+  const primary = c.primaryCounselorId;
+  if (eligible(primary) && (await isActive(m, primary))) return { userId: primary, fallback: false };
+  const lead = c.confidential ? null : await districtLead(m, c.districtId);
+  if (eligible(lead)) return { userId: lead, fallback: false };
+  const own = (c.districtId ? await districtSupervisors(m, c.districtId) : await centerSupervisors(m)).filter(eligible);
+  if (own.length > 0) return { userId: own[0], fallback: false };
+  const anyone = (await centerSupervisors(m)).filter(eligible);
+  return anyone.length > 0 ? { userId: anyone[0], fallback: true } : null;
+}
+
+async function isActive(m: EntityManager, userId: string): Promise<boolean> {
+  const rows = (await m.query(`SELECT 1 FROM users WHERE id = $1 AND active`, [userId])) as unknown[];
+  return rows.length > 0;
 }
 
 /**

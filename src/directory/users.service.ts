@@ -1,3 +1,5 @@
+import { DomainEvents } from '../core/events/domain-events';
+import { UserDeactivated } from './directory.events';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/policy';
@@ -48,6 +50,7 @@ export class UsersService {
   constructor(
     private readonly db: DataSource,
     private readonly audit: AuditLog,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   /** GET /auth/me: the user with the districts that give them scope now. */
@@ -150,7 +153,10 @@ export class UsersService {
     });
   }
 
-  /** Deactivation cuts the user off at once: token version bumped, refresh tokens revoked. */
+  /**
+   * Deactivation cuts the user off at once: token version bumped, refresh
+   * tokens revoked; their open tasks go to whoever is next responsible.
+   */
   async deactivate(actor: Actor, id: string): Promise<UserView> {
     if (actor.userId === id) throw DomainError.forbidden('You cannot deactivate yourself');
     return this.db.transaction(async (m) => {
@@ -160,6 +166,7 @@ export class UsersService {
       const saved = await m.getRepository(User).save(user);
       await m.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [id]);
       await this.audit.record(m, actor, { action: 'deactivate', entityType: 'user', entityId: id });
+      await this.domainEvents.publish(m, new UserDeactivated(actor, id));
       return userView(saved);
     });
   }

@@ -16,7 +16,7 @@ import type { LegalBasis, Route } from '../codes/code-lists';
 import { Organization } from '../directory/organization.entity';
 import { Notifications } from '../notifications/notifications.service';
 import { supervisorsOf } from '../directory/staffing';
-import { FollowUpRules } from '../tasks/follow-up-rules';
+import { SafetyChecks } from '../tasks/safety-checks';
 import { CreateReferralDto, ListReferralsQuery, ReferralTransitionDto } from './dto/referral.dto';
 import { ReferralDeadlines } from './referral-deadlines';
 import { referralLifecycle } from './referral-lifecycle';
@@ -78,7 +78,7 @@ export class ReferralsService {
     private readonly idempotency: Idempotency,
     private readonly intake: IntakeService,
     private readonly deadlines: ReferralDeadlines,
-    private readonly rules: FollowUpRules,
+    private readonly safetyChecks: SafetyChecks,
     private readonly notifications: Notifications,
     private readonly audit: AuditLog,
   ) {}
@@ -183,7 +183,7 @@ export class ReferralsService {
       await this.deadlines.schedule(m, saved, saved.responseDueAt as Date);
       // 48-hour rule for a notification (通告) on an existing case; a new case got it from its intake consultation.
       if (dto.kind === 'notification' && !openedHere) {
-        await this.rules.startSafetyCheck(m, c, now, `referral:${saved.id}`);
+        await this.safetyChecks.reportReceived(m, c, { source: 'referral', sourceId: saved.id, receivedAt: now });
       }
     }
     // A supervisor may register a referral that opens a case in another district: they get the receipt only.

@@ -6,12 +6,9 @@ import { AppConfig } from '../core/config/app-config';
 import { OnDomainEvent } from '../core/events/domain-events';
 import { responsibleFor } from '../directory/staffing';
 import { Notifications } from '../notifications/notifications.service';
+import { SafetyChecks } from './safety-checks';
 import { TaskFactory } from './task-factory';
 import { Task } from './task.entity';
-
-const HOUR = 3_600_000;
-/** 48-hour rule (48時間ルール, domain.md): safety confirmed within 48 h of receipt. */
-export const SAFETY_CHECK_HOURS = 48;
 
 /**
  * The rules the system runs on its own (domain.md, "Rules the system runs on
@@ -21,34 +18,28 @@ export const SAFETY_CHECK_HOURS = 48;
 export class FollowUpRules {
   constructor(
     private readonly tasks: TaskFactory,
+    private readonly safetyChecks: SafetyChecks,
     private readonly notifications: Notifications,
     private readonly config: AppConfig,
   ) {}
 
-  /** 48-hour rule: an abuse consultation or an abuse notification starts a safety check. */
-  @OnDomainEvent(ConsultationRecorded)
-  async onConsultationRecorded(m: EntityManager, { caseRecord: c, consultation }: ConsultationRecorded): Promise<void> {
-    if (consultation.consultationType !== 'abuse' && !consultation.abuseNotification) return;
-    await this.startSafetyCheck(m, c, consultation.occurredAt, `consultation:${consultation.id}`);
-  }
-
   /**
-   * A `safety_check` due 48 h after the time of receipt, for whoever is
-   * responsible for the case. Also used for incoming abuse notifications
-   * (通告) by the referrals module.
+   * 48-hour rule: a new abuse report starts a safety check (or is recorded on
+   * the open one). A report is an intake of type abuse, or any consultation
+   * marked as an abuse notification; a later contact on a known abuse case
+   * (a follow-up home visit) starts no new clock.
    */
-  async startSafetyCheck(m: EntityManager, c: Case, receivedAt: Date, source: string): Promise<Task | null> {
-    const assigneeId = await responsibleFor(m, c);
-    if (!assigneeId) return null;
-    return this.tasks.createTask(m, {
-      caseId: c.id,
-      kind: 'safety_check',
-      title: `安全確認（48時間ルール）${c.number}`,
-      dueAt: new Date(receivedAt.getTime() + SAFETY_CHECK_HOURS * HOUR),
-      assigneeId,
-      priority: 'urgent',
-      origin: 'rule_48h',
-      originKey: `safety_check:${source}`,
+  @OnDomainEvent(ConsultationRecorded)
+  async onConsultationRecorded(
+    m: EntityManager,
+    { caseRecord: c, consultation, arrival }: ConsultationRecorded,
+  ): Promise<void> {
+    const abuseIntake = consultation.consultationType === 'abuse' && arrival !== 'contact';
+    if (!abuseIntake && !consultation.abuseNotification) return;
+    await this.safetyChecks.reportReceived(m, c, {
+      source: 'consultation',
+      sourceId: consultation.id,
+      receivedAt: consultation.occurredAt,
     });
   }
 
@@ -84,7 +75,7 @@ export class FollowUpRules {
       [c.id],
     )) as { total: number; open: number }[];
     if (reviews.open > 0) return null;
-    const assigneeId = await responsibleFor(m, c);
+    const assigneeId = (await responsibleFor(m, c))?.userId;
     if (!assigneeId) return null;
     const due = new Date();
     due.setUTCMonth(due.getUTCMonth() + months);

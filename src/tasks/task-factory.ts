@@ -7,7 +7,7 @@ import { DEFAULT_SCHEDULE, SchedulePolicy, taskSchedule } from './task-schedule'
 import { Task } from './task.entity';
 
 export type NewTask = Pick<Task, 'caseId' | 'kind' | 'title' | 'dueAt' | 'assigneeId' | 'origin'> &
-  Partial<Pick<Task, 'priority' | 'originKey' | 'createdBy' | 'referralId'>>;
+  Partial<Pick<Task, 'priority' | 'originKey' | 'createdBy' | 'referralId' | 'reports'>>;
 
 /** The one way a task comes into being, with its reminders and escalation (jobs.md). */
 @Injectable()

@@ -11,6 +11,13 @@ export interface SafetyCheckOutcome {
   concerns: string | null;
 }
 
+/** An abuse report a safety check answers (one check per notification, later ones attach to the open check). */
+export interface SafetyCheckReport {
+  source: 'consultation' | 'referral';
+  sourceId: string;
+  receivedAt: string;
+}
+
 /** Work that must happen later (domain.md, "Follow-up tasks"). Overdue is computed, never stored. */
 @Entity('tasks')
 export class Task {
@@ -62,6 +69,10 @@ export class Task {
 
   @Column('text', { nullable: true })
   note!: string | null;
+
+  /** The abuse reports a safety check answers, oldest first; empty for every other task. */
+  @Column('jsonb', { default: [] })
+  reports!: SafetyCheckReport[];
 
   /** A completed safety check's outcome; null for every other task. */
   @Column('jsonb', { nullable: true })

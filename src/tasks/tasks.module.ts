@@ -5,6 +5,8 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { ConferencesService } from './conferences.service';
 import { FollowUpRules } from './follow-up-rules';
 import { Reconciler } from './reconciler';
+import { SafetyChecks } from './safety-checks';
+import { TaskHandover } from './task-handover';
 import { TaskFactory } from './task-factory';
 import { TaskJobs } from './task-jobs';
 import { TasksController } from './tasks.controller';
@@ -14,7 +16,16 @@ import { TasksService } from './tasks.service';
 @Module({
   imports: [AuditModule, NotificationsModule, CasesModule],
   controllers: [TasksController],
-  providers: [TaskFactory, FollowUpRules, TasksService, ConferencesService, TaskJobs, Reconciler],
-  exports: [TaskFactory, FollowUpRules],
+  providers: [
+    TaskFactory,
+    TaskHandover,
+    SafetyChecks,
+    FollowUpRules,
+    TasksService,
+    ConferencesService,
+    TaskJobs,
+    Reconciler,
+  ],
+  exports: [TaskFactory, FollowUpRules, SafetyChecks],
 })
 export class TasksModule {}

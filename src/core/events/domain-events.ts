@@ -44,6 +44,15 @@ export class DomainEvents implements OnModuleInit {
     this.handlers = discoveredMethods<DomainEventHandler<object>>(this, ON_DOMAIN_EVENT);
   }
 
+  /**
+   * Events with nobody listening, for the command-line scripts that use a
+   * service outside the application (they only create users and districts,
+   * which no handler reacts to).
+   */
+  static withoutHandlers(): DomainEvents {
+    return Object.create(DomainEvents.prototype, { handlers: { value: new Map() } }) as DomainEvents;
+  }
+
   /** Runs every handler of the event in the caller's transaction; a handler that throws rolls it all back. */
   async publish<E extends object>(m: EntityManager, event: E): Promise<void> {
     const type = (event.constructor as DomainEventClass<E>).type;
