@@ -74,7 +74,6 @@ export class SafetyChecks {
       kind: 'abuse_reported',
       title: `${report.source === 'referral' ? '虐待通告' : '虐待相談'}を受理しました（${c.number}）安全確認の期限 ${formatBusinessTime(task.dueAt, this.config.TZ_BUSINESS)}`,
       caseId: c.id,
-      taskId: task.id,
     });
     return task;
   }
