@@ -1,5 +1,3 @@
-import { DomainEvents } from '../core/events/domain-events';
-import { MembershipEnded } from './directory.events';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { allows, Actor } from '../access/policy';
@@ -12,6 +10,8 @@ import { District } from './district.entity';
 import { DistrictMember, DistrictSupervisor, MemberRole } from './district-membership.entity';
 import { CreateDistrictDto, UpdateDistrictDto } from './dto/district.dto';
 import { User } from './user.entity';
+import { DomainEvents } from '../core/events/domain-events';
+import { MembershipEnded } from './directory.events';
 
 export interface DistrictView {
   id: string;

@@ -1,5 +1,3 @@
-import { DomainEvents } from '../core/events/domain-events';
-import { UserDeactivated } from './directory.events';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/policy';
@@ -11,6 +9,8 @@ import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
 import { User } from './user.entity';
+import { DomainEvents } from '../core/events/domain-events';
+import { UserDeactivated } from './directory.events';
 
 export interface UserView {
   id: string;
