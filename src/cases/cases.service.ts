@@ -10,6 +10,7 @@ import { normalizeKana } from '../core/text/normalize';
 import { DomainEvents } from '../core/events/domain-events';
 import { CaseAssigned, CaseChanged } from './case.events';
 import { searchPattern } from './search-keys';
+import { SiblingCase, siblingCases } from './siblings';
 import { caseAccess, caseLifecycle } from './case-lifecycle';
 import { CASE_FIELDS, CaseRecords, readPermissionOf } from './case-records';
 import { CaseEvent } from './case-event.entity';
@@ -20,7 +21,11 @@ import { setHouseholdAddress } from './household-addresses';
 import { Household, HouseholdMember, Person } from './person.entity';
 import { caseHeader, CaseHeader, caseView, CaseView, consultationView, ConsultationView } from './views';
 
-export type CaseDetail = CaseView & { recentConsultations: ConsultationView[]; allowedActions: string[] };
+export type CaseDetail = CaseView & {
+  recentConsultations: ConsultationView[];
+  allowedActions: string[];
+  siblingCases: SiblingCase[];
+};
 
 export interface CaseListItem {
   id: string;
@@ -79,7 +84,19 @@ export class CasesService {
     }
     if (readPermission === 'case.read_header') return caseHeader(c, subject);
     const household = await m.getRepository(Household).findOneByOrFail({ id: c.householdId });
-    const memberRows = await m.getRepository(HouseholdMember).find({ where: { householdId: household.id } });
+    // The household as this case sees it: everyone but its own subject, and the subjects of siblings' cases.
+    const memberRows = (await m.getRepository(HouseholdMember).find({ where: { householdId: household.id } })).filter(
+      (r) => r.personId !== c.subjectId,
+    );
+    const otherSubjects = (await m.query(
+      `SELECT DISTINCT subject_id AS "personId" FROM cases WHERE household_id = $1 AND subject_id <> $2`,
+      [household.id, c.subjectId],
+    )) as { personId: string }[];
+    for (const { personId } of otherSubjects) {
+      if (!memberRows.some((r) => r.personId === personId)) {
+        memberRows.push({ id: personId, householdId: household.id, personId, relationship: 'sibling' });
+      }
+    }
     const people = await m.getRepository(Person).findBy({ id: In(memberRows.map((r) => r.personId)) });
     const members = memberRows.map((r) => ({ ...r, person: people.find((p) => p.id === r.personId) as Person }));
     const recent = await m.getRepository(Consultation).find({
@@ -105,6 +122,7 @@ export class CasesService {
       ...caseView(c, subject, household, members),
       recentConsultations: recent.map(consultationView),
       allowedActions: caseLifecycle.allowedActions(c, actor),
+      siblingCases: await siblingCases(m, actor, c),
     };
   }
 

@@ -187,9 +187,13 @@ export class IntakeService {
         school: subject.school ?? null,
       }),
     );
-    const home = await m.getRepository(Household).save({ address: household.address });
-    await setHouseholdAddress(m, home.id, { address: household.address, change: 'intake', recordedBy: actor.userId });
-    for (const member of household.members) {
+    const home = dto.householdId
+      ? await this.joinHousehold(m, dto.householdId, person, subject, dto.household)
+      : await m.getRepository(Household).save({ address: household.address });
+    if (!dto.householdId) {
+      await setHouseholdAddress(m, home.id, { address: household.address, change: 'intake', recordedBy: actor.userId });
+    }
+    for (const member of dto.householdId ? [] : household.members) {
       const p = await m.getRepository(Person).save(
         m.getRepository(Person).create({
           familyName: member.familyName,
@@ -211,7 +215,7 @@ export class IntakeService {
 
     const occurredAt = new Date(dto.consultation.occurredAt);
     const { number, fiscalYear } = await nextCaseNumber(m, occurredAt, this.config.TZ_BUSINESS);
-    const districtId = await this.districts.suggest(household.address, m);
+    const districtId = await this.districts.suggest(home.address, m);
     const consultation = dto.consultation;
     const c = await m.getRepository(Case).save(
       m.getRepository(Case).create({
@@ -255,9 +259,40 @@ export class IntakeService {
       entityType: 'case',
       entityId: c.id,
       districtId,
-      summary: { number, fields: ['subject', 'household', 'consultation'], members: household.members.length },
+      summary: {
+        number,
+        fields: ['subject', 'household', 'consultation'],
+        ...(dto.householdId ? { joinedHousehold: home.id } : { members: household.members.length }),
+      },
     });
     return { case: c, consultation: await this.consultations.record(m, actor, c, consultation, 'new_case') };
+  }
+
+  /**
+   * A second child of a family already on record joins its household
+   * (domain.md: siblings' cases share the household), as a sibling of the
+   * household's first subject, or `other` for an expectant mother.
+   */
+  private async joinHousehold(
+    m: EntityManager,
+    householdId: string,
+    person: Person,
+    subject: SubjectDto,
+    household: HouseholdDto | undefined,
+  ): Promise<Household> {
+    if (household !== undefined) {
+      throw DomainError.validation([
+        { field: 'household', message: 'leave out household when joining one (householdId)' },
+      ]);
+    }
+    const home = await m.getRepository(Household).findOneBy({ id: householdId });
+    if (!home) throw DomainError.validation([{ field: 'householdId', message: 'no such household' }]);
+    await m.getRepository(HouseholdMember).insert({
+      householdId,
+      personId: person.id,
+      relationship: subject.kind === 'child' ? 'sibling' : 'other',
+    });
+    return home;
   }
 
   /** Cases of a person with the same normalized kana name and date, in any district (no names). */

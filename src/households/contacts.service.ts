@@ -23,14 +23,19 @@ const ADDRESS_COLUMNS = `id, address, change, to_char(moved_on, 'YYYY-MM-DD') AS
   recorded_at AS "recordedAt", recorded_by AS "recordedBy"`;
 
 /**
- * The people on a case's record with their place on it: the subject, and
- * every member of its household (SQL, `$1` the case id).
+ * The people on a case's record with their place on it: the subject, every
+ * other member of its household, and the subjects of the household's other
+ * cases as siblings (SQL, `$1` the case id).
  */
 export const RECORD_PEOPLE = `
   SELECT c.subject_id AS person_id, 'subject' AS relationship FROM cases c WHERE c.id = $1
   UNION
   SELECT hm.person_id, hm.relationship FROM cases c JOIN household_members hm ON hm.household_id = c.household_id
-   WHERE c.id = $1 AND hm.person_id <> c.subject_id`;
+   WHERE c.id = $1 AND hm.person_id <> c.subject_id
+  UNION
+  SELECT oc.subject_id, 'sibling' FROM cases c JOIN cases oc ON oc.household_id = c.household_id
+   WHERE c.id = $1 AND oc.subject_id <> c.subject_id
+     AND NOT EXISTS (SELECT 1 FROM household_members hm WHERE hm.household_id = c.household_id AND hm.person_id = oc.subject_id)`;
 
 /**
  * Contact details (issue 13): phone numbers and e-mail addresses of the

@@ -4,12 +4,13 @@ import { CasesModule } from '../cases/cases.module';
 import { DirectoryModule } from '../directory/directory.module';
 import { ContactsController } from './contacts.controller';
 import { ContactsService } from './contacts.service';
+import { HouseholdMatches, HouseholdMatchesController } from './household-matches';
 
-/** Around a case's household: contact details and moves (issue 13). */
+/** Around a case's household: contact details, moves, and finding a family already on record (issue 13). */
 @Module({
   imports: [AuditModule, CasesModule, DirectoryModule],
-  controllers: [ContactsController],
-  providers: [ContactsService],
+  controllers: [ContactsController, HouseholdMatchesController],
+  providers: [ContactsService, HouseholdMatches],
   exports: [ContactsService],
 })
 export class HouseholdsModule {}

@@ -3,10 +3,11 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { CaseRecords } from '../cases/case-records';
+import { siblingCases } from '../cases/siblings';
 import type { Case } from '../cases/case.entity';
 import { decodeCursor, ListQuery, toPage } from '../core/http/pagination';
 import { refOf, UserRef, userRefs } from '../directory/user-ref';
-import { ContactsService } from '../households/contacts.service';
+import { ContactsService, RECORD_PEOPLE } from '../households/contacts.service';
 import type {
   CaseRecordResponse,
   RecordConference,
@@ -49,9 +50,9 @@ export class CaseRecordService {
         c.subjectId,
       ])) as RecordSubject[];
       const members = (await m.query(
-        `SELECT ${PERSON_COLUMNS}, hm.relationship FROM household_members hm JOIN persons p ON p.id = hm.person_id
-          WHERE hm.household_id = $1 AND hm.person_id <> $2 ORDER BY hm.id`,
-        [c.householdId, c.subjectId],
+        `SELECT ${PERSON_COLUMNS}, people.relationship FROM (${RECORD_PEOPLE}) people JOIN persons p ON p.id = people.person_id
+          WHERE people.relationship <> 'subject' ORDER BY p.created_at, p.id`,
+        [c.id],
       )) as RecordMember[];
       const [{ address }] = (await m.query(`SELECT address FROM households WHERE id = $1`, [c.householdId])) as {
         address: string;
@@ -134,7 +135,7 @@ export class CaseRecordService {
       return {
         subject: { ...subject, kind: c.subjectKind },
         household: { id: c.householdId, address, members, addresses, contacts },
-        case: caseSection(c, district, users),
+        case: { ...caseSection(c, district, users), siblingCases: await siblingCases(m, actor, c) },
         progressRecord: { total, ...progress },
         tasks: tasks.map(({ assigneeId, closedBy, ...x }) => ({
           ...x,

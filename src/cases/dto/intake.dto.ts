@@ -184,9 +184,19 @@ export class IntakeDto {
   @NestedObject(() => SubjectDto)
   subject?: SubjectDto;
 
-  @ValidateIf((i: IntakeDto) => i.caseId === undefined || i.household !== undefined)
+  /** Required unless added to a case (`caseId`) or joining a sibling's household (`householdId`). */
+  @ValidateIf((i: IntakeDto) => (i.caseId === undefined && i.householdId === undefined) || i.household !== undefined)
   @NestedObject(() => HouseholdDto)
   household?: HouseholdDto;
+
+  /**
+   * Join this existing household (a sibling's, as POST /intakes/household-matches
+   * offers) instead of recording the family a second time: the child becomes
+   * a member of it (きょうだい), and `household` is left out.
+   */
+  @IsOmittable()
+  @IsUUID('4')
+  householdId?: string;
 
   @NestedObject(() => ConsultationDto)
   consultation!: ConsultationDto;

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { SiblingCase } from '../../cases/siblings';
 import { UserRef } from '../../directory/user-ref';
 import { AddressEntryResponse, ContactPointResponse } from '../../households/dto/contacts.dto';
 
@@ -64,6 +65,8 @@ export class RecordCase {
   @ApiProperty({ type: [String] }) abuseTypes!: string[];
   @ApiProperty(nullableString) mainAbuser!: string | null;
   @ApiProperty({ type: RecordFlags }) flags!: RecordFlags;
+  @ApiProperty({ type: [SiblingCase], description: "Siblings' cases in the same household that you may read" })
+  siblingCases!: SiblingCase[];
   @ApiProperty({ format: 'date-time' }) openedAt!: Date;
   @ApiProperty(nullableInstant) acceptedAt!: Date | null;
   @ApiProperty(nullableInstant) closedAt!: Date | null;
