@@ -94,6 +94,9 @@ describe('support plans and services', () => {
         { ...added, code: 'x2', measure: 'weeks' },
         { ...added, code: 'x3', label: { ja: '' } },
         { ...added, code: 'x4', extra: 1 },
+        { code: 'x5', measure: 'none' },
+        { ...added, code: 'x6', label: null },
+        { ...added, code: 'x7', label: '産後ケア' },
       ]) {
         const res = await call(t, w.admin, { method: 'POST', url: '/api/v1/services', payload: bad });
         expect([res.statusCode, res.json().code]).toEqual([400, 'validation_failed']);

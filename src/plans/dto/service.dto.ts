@@ -1,5 +1,4 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -12,7 +11,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import {
   SERVICE_MEASURES,
@@ -20,7 +18,7 @@ import {
   type ServiceMeasure,
   type ServiceUseStatus,
 } from '../../codes/code-lists';
-import { IsCalendarDate, IsOmittable, NotInTheFuture, oneOf } from '../../core/http/validators';
+import { IsCalendarDate, IsOmittable, NestedObject, NotInTheFuture, oneOf } from '../../core/http/validators';
 
 export class LabelDto {
   @IsString()
@@ -40,8 +38,7 @@ export class CreateServiceDto {
   @Matches(/^[a-z][a-z0-9_]{1,39}$/, { message: 'code must be 2-40 of a-z, 0-9 and _, starting with a letter' })
   code!: string;
 
-  @ValidateNested()
-  @Type(() => LabelDto)
+  @NestedObject(() => LabelDto)
   label!: LabelDto;
 
   /** What a use is measured in beyond being counted (`serviceMeasures`); fixed once made. */
@@ -52,8 +49,7 @@ export class CreateServiceDto {
 /** Relabel a service, or stop offering it (its past uses still count). */
 export class UpdateServiceDto {
   @IsOmittable()
-  @ValidateNested()
-  @Type(() => LabelDto)
+  @NestedObject(() => LabelDto)
   label?: LabelDto;
 
   @IsOmittable()
