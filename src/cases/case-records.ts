@@ -1,27 +1,95 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Brackets, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Permission } from '../access/matrix';
-import { Actor, authorize, FieldMap } from '../access/policy';
+import { Actor, authorize, FieldMap, scopeWhere } from '../access/policy';
+import { AuditLog } from '../audit/audit.service';
 import { DomainError } from '../core/errors/domain-error';
+import { decodeCursor, limitOf, ListQuery, Page, toPage } from '../core/http/pagination';
 import { caseAccess } from './case-lifecycle';
 import { Case } from './case.entity';
 
-/** How a case's access shape is found in SQL (alias `c` for cases). */
-export const CASE_FIELDS: FieldMap = {
-  districtId: { sql: 'c.district_id' },
-  confidential: { sql: 'c.confidential' },
-  assigneeIds: { sql: 'c.assignee_ids', array: 'uuid' },
-  hasReferral: { sql: 'c.has_referral' },
-};
+/*
+ * The one read path for case data (style.md, "scope cannot be forgotten"):
+ * which cases an actor may see, as SQL; one case loaded and checked for an
+ * action; a keyset page of case data with every returned record's read
+ * audited. Tasks, referrals, conferences, statistics and exports use these;
+ * test/architecture/case-data-reads.test.ts fails on a read of case tables
+ * that goes around them.
+ */
 
 /**
- * The one way the cases module fetches a case for an action: load it (locked
- * for writing when asked), then check the permission against the record. Out
- * of the actor's read scope is a 404, as if the case did not exist; a write
- * (`open`) to a closed case is a 409.
+ * How a case's access shape (src/access/matrix.ts) is found in SQL, given the
+ * alias of the `cases` table and where the case sits in the record's access
+ * shape ('' for a case, 'case.' for a task, referral or conference). The
+ * only copy of this map: a new rule field is added here once.
  */
+export function caseFields(alias = 'c', path = ''): FieldMap {
+  return {
+    [`${path}districtId`]: { sql: `${alias}.district_id` },
+    [`${path}confidential`]: { sql: `${alias}.confidential` },
+    [`${path}assigneeIds`]: { sql: `${alias}.assignee_ids`, array: 'uuid' },
+    [`${path}hasReferral`]: { sql: `${alias}.has_referral` },
+  };
+}
+
+/**
+ * The records the actor may see under `permission`, as a WHERE condition for
+ * a query that joins `cases` as `alias` (default `c`). A record kind whose
+ * access shape has fields of its own (a task's assignee) names them in `own`.
+ * No actor, no query: it throws rather than run unscoped.
+ */
+export function scopedToCases(
+  actor: Actor,
+  permission: Permission,
+  options: { alias?: string; own?: FieldMap } = {},
+): Brackets {
+  if (!actor?.ability) throw new Error(`scopedToCases(${permission}): no actor, so no scope`);
+  const path = permission.startsWith('case.') ? '' : 'case.';
+  return scopeWhere(actor, permission, { ...options.own, ...caseFields(options.alias ?? 'c', path) });
+}
+
+/** The cases this actor may read (whole cases, or headers for staff), as a WHERE condition on alias `c`. */
+export function readableCases(actor: Actor, alias = 'c'): Brackets {
+  return scopedToCases(actor, readPermissionOf(actor), { alias });
+}
+
+/** Staff read case headers; everyone else reads whole cases. */
+export function readPermissionOf(actor: Pick<Actor, 'roles'>): Permission {
+  return actor.roles.some((r) => r === 'counselor' || r === 'supervisor') ? 'case.read' : 'case.read_header';
+}
+
+/** A closed case takes no writes but reopening (a transition of its own): 409 until a supervisor reopens it. */
+export function assertOpen(c: Case): void {
+  if (c.status === 'closed') {
+    throw new DomainError('conflict', 'The case is closed; a supervisor can reopen it first');
+  }
+}
+
+/** What a read of one listed record writes to the audit log: its district, or its case's. */
+export type ReadAudit = {
+  entityType: string;
+  entityId: string;
+  summary?: Record<string, unknown>;
+} & ({ districtId: string | null } | { caseId: string });
+
+/** A keyset order on (an instant, an id): the columns, the direction, and a row's key. */
+export interface Keyset<R> {
+  at: string;
+  id: string;
+  order: 'ASC' | 'DESC';
+  keyOf: (row: R) => [Date, string];
+}
+
 @Injectable()
 export class CaseRecords {
+  constructor(private readonly audit: AuditLog) {}
+
+  /**
+   * The one way to fetch a case for an action: load it (locked for writing
+   * when asked), then check the permission against the record. Out of the
+   * actor's read scope is a 404, as if the case did not exist; a write
+   * (`open`) to a closed case is a 409.
+   */
   async load(
     m: EntityManager,
     actor: Actor,
@@ -38,16 +106,68 @@ export class CaseRecords {
     if (options.open) assertOpen(found);
     return found;
   }
-}
 
-/** A closed case takes no writes but reopening (a transition of its own): 409 until a supervisor reopens it. */
-export function assertOpen(c: Case): void {
-  if (c.status === 'closed') {
-    throw new DomainError('conflict', 'The case is closed; a supervisor can reopen it first');
+  /**
+   * One page of a list of case data (api.md, "Lists"): `qb` already carries
+   * the scope (scopedToCases) and the filters; this adds the keyset order and
+   * cursor, fetches `limit + 1` rows, presents them, and audits the read of
+   * every record returned, in one insert.
+   */
+  async page<R extends ObjectLiteral, T>(
+    m: EntityManager,
+    actor: Actor,
+    qb: SelectQueryBuilder<R>,
+    query: ListQuery,
+    o: { keyset: Keyset<R>; present: (rows: R[]) => T[] | Promise<T[]>; audit: (item: T) => ReadAudit },
+  ): Promise<Page<T>> {
+    const limit = limitOf(query);
+    const after = decodeCursor(query.cursor, ['instant', 'uuid']);
+    const { at, id, order } = o.keyset;
+    qb.orderBy(at, order).addOrderBy(id, order);
+    if (after) {
+      qb.andWhere(`(${at}, ${id}) ${order === 'ASC' ? '>' : '<'} (:keyset_at, :keyset_id)`, {
+        keyset_at: after[0],
+        keyset_id: after[1],
+      });
+    }
+    const rows = await qb.take(limit + 1).getMany();
+    const page = toPage(
+      rows,
+      limit,
+      (r) => {
+        const [instant, rowId] = o.keyset.keyOf(r);
+        return [instant.toISOString(), rowId];
+      },
+      (r) => r,
+    );
+    const items = await o.present(page.items);
+    await this.auditReads(m, actor, items.map(o.audit));
+    return { items, nextCursor: page.nextCursor };
   }
-}
 
-/** Staff read case headers; everyone else reads whole cases. */
-export function readPermissionOf(actor: Pick<Actor, 'roles'>): Permission {
-  return actor.roles.some((r) => r === 'counselor' || r === 'supervisor') ? 'case.read' : 'case.read_header';
+  /** Audits the read of listed records; those named by case get their case's district. */
+  private async auditReads(m: EntityManager, actor: Actor, reads: ReadAudit[]): Promise<void> {
+    const caseIds = [...new Set(reads.flatMap((r) => ('caseId' in r ? [r.caseId] : [])))];
+    const districts = new Map(
+      caseIds.length === 0
+        ? []
+        : (
+            (await m.query(`SELECT id, district_id FROM cases WHERE id = ANY($1::uuid[])`, [caseIds])) as {
+              id: string;
+              district_id: string | null;
+            }[]
+          ).map((c) => [c.id, c.district_id]),
+    );
+    await this.audit.recordMany(
+      m,
+      actor,
+      reads.map((r) => ({
+        action: 'read',
+        entityType: r.entityType,
+        entityId: r.entityId,
+        districtId: 'caseId' in r ? (districts.get(r.caseId) ?? null) : r.districtId,
+        ...(r.summary ? { summary: r.summary } : {}),
+      })),
+    );
+  }
 }

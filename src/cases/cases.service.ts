@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
-import { allows, Actor, scopeWhere } from '../access/policy';
+import { allows, Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { DomainError } from '../core/errors/domain-error';
 import { caseAssignmentErrors } from '../directory/staffing';
-import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
+import { Page } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
 import { normalizeKana } from '../core/text/normalize';
 import { DomainEvents } from '../core/events/domain-events';
@@ -12,7 +12,7 @@ import { CaseAssigned, CaseChanged } from './case.events';
 import { searchPattern } from './search-keys';
 import { SiblingCase, siblingCases } from './siblings';
 import { caseAccess, caseLifecycle } from './case-lifecycle';
-import { CASE_FIELDS, CaseRecords, readPermissionOf } from './case-records';
+import { CaseRecords, readableCases, readPermissionOf } from './case-records';
 import { CaseEvent } from './case-event.entity';
 import { Case } from './case.entity';
 import { Consultation } from './consultation.entity';
@@ -45,6 +45,28 @@ export interface CaseListItem {
 }
 
 const RECENT_CONSULTATIONS = 20;
+
+function caseListItem(c: Case & { subject: Person }): CaseListItem {
+  return {
+    id: c.id,
+    number: c.number,
+    status: c.status,
+    districtId: c.districtId,
+    primaryCounselorId: c.primaryCounselorId,
+    subjectName: `${c.subject.familyName} ${c.subject.givenName}`,
+    subjectNameKana:
+      c.subject.familyNameKana && c.subject.givenNameKana
+        ? `${c.subject.familyNameKana} ${c.subject.givenNameKana}`
+        : null,
+    subjectBirthDate: c.subject.birthDate,
+    mainConsultationType: c.mainConsultationType,
+    protection: c.protection,
+    risk: c.risk,
+    confidential: c.confidential,
+    openedAt: c.openedAt,
+    version: c.version,
+  };
+}
 
 @Injectable()
 export class CasesService {
@@ -128,17 +150,13 @@ export class CasesService {
 
   /** GET /cases: only cases in the actor's scope (the policy's SQL), newest first. */
   async list(actor: Actor, query: ListCasesQuery): Promise<Page<CaseListItem | CaseHeader>> {
-    const readPermission = readPermissionOf(actor);
-    const limit = limitOf(query);
-    const after = decodeCursor(query.cursor, ['instant', 'uuid']);
-    if (readPermission === 'case.read_header') refuseBeyondHeader(query);
+    const headersOnly = readPermissionOf(actor) === 'case.read_header';
+    if (headersOnly) refuseBeyondHeader(query);
     const qb = this.db
       .getRepository(Case)
       .createQueryBuilder('c')
       .innerJoinAndMapOne('c.subject', Person, 'p', 'p.id = c.subject_id')
-      .where(scopeWhere(actor, readPermission, CASE_FIELDS))
-      .orderBy('c.opened_at', 'DESC')
-      .addOrderBy('c.id', 'DESC');
+      .where(readableCases(actor));
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
     if (query.districtId) qb.andWhere('c.district_id = :districtId', { districtId: query.districtId });
     if (query.counselorId)
@@ -149,48 +167,12 @@ export class CasesService {
       const overdue = `EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.due_at < now())`;
       qb.andWhere(query.hasOverdueTasks === 'true' ? overdue : `NOT ${overdue}`);
     }
-    if (query.q) this.search(qb, query.q, readPermission === 'case.read_header');
-    if (after) qb.andWhere('(c.opened_at, c.id) < (:k0, :k1)', { k0: after[0], k1: after[1] });
-    const rows = (await qb.take(limit + 1).getMany()) as (Case & { subject: Person })[];
-    const page = toPage(
-      rows,
-      limit,
-      (c) => [c.openedAt.toISOString(), c.id],
-      (c): CaseListItem | CaseHeader =>
-        readPermission === 'case.read_header'
-          ? caseHeader(c, c.subject)
-          : {
-              id: c.id,
-              number: c.number,
-              status: c.status,
-              districtId: c.districtId,
-              primaryCounselorId: c.primaryCounselorId,
-              subjectName: `${c.subject.familyName} ${c.subject.givenName}`,
-              subjectNameKana:
-                c.subject.familyNameKana && c.subject.givenNameKana
-                  ? `${c.subject.familyNameKana} ${c.subject.givenNameKana}`
-                  : null,
-              subjectBirthDate: c.subject.birthDate,
-              mainConsultationType: c.mainConsultationType,
-              protection: c.protection,
-              risk: c.risk,
-              confidential: c.confidential,
-              openedAt: c.openedAt,
-              version: c.version,
-            },
-    );
-    await this.audit.recordMany(
-      this.db.manager,
-      actor,
-      rows.slice(0, limit).map((c) => ({
-        action: 'read',
-        entityType: 'case',
-        entityId: c.id,
-        districtId: c.districtId,
-        summary: { via: 'list' },
-      })),
-    );
-    return page;
+    if (query.q) this.search(qb, query.q, headersOnly);
+    return this.records.page(this.db.manager, actor, qb as SelectQueryBuilder<Case & { subject: Person }>, query, {
+      keyset: { at: 'c.opened_at', id: 'c.id', order: 'DESC', keyOf: (c) => [c.openedAt, c.id] },
+      present: (rows) => rows.map((c) => (headersOnly ? caseHeader(c, c.subject) : caseListItem(c))),
+      audit: (c) => ({ entityType: 'case', entityId: c.id, districtId: c.districtId, summary: { via: 'list' } }),
+    });
   }
 
   /**

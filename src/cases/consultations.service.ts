@@ -4,7 +4,7 @@ import type { Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { AppConfig } from '../core/config/app-config';
 import { DomainError } from '../core/errors/domain-error';
-import { decodeCursor, ListQuery, limitOf, Page, toPage } from '../core/http/pagination';
+import { ListQuery, Page } from '../core/http/pagination';
 import { isAfterHours } from '../core/time/business-time';
 import { DomainEvents } from '../core/events/domain-events';
 import { ConsultationArrival, ConsultationRecorded } from './case.events';
@@ -96,30 +96,14 @@ export class ConsultationsService {
   }
 
   async list(actor: Actor, caseId: string, query: ListQuery): Promise<Page<ConsultationView>> {
-    const limit = limitOf(query);
-    const after = decodeCursor(query.cursor, ['instant', 'uuid']);
     return this.db.transaction(async (m) => {
       const c = await this.records.load(m, actor, caseId, 'case.read');
-      const qb = m
-        .getRepository(Consultation)
-        .createQueryBuilder('k')
-        .where('k.caseId = :caseId', { caseId })
-        .orderBy('k.occurredAt', 'DESC')
-        .addOrderBy('k.id', 'DESC');
-      if (after) qb.andWhere('(k.occurredAt, k.id) < (:k0, :k1)', { k0: after[0], k1: after[1] });
-      const rows = await qb.take(limit + 1).getMany();
-      const page = toPage(rows, limit, (k) => [k.occurredAt.toISOString(), k.id], consultationView);
-      await this.audit.recordMany(
-        m,
-        actor,
-        page.items.map((k) => ({
-          action: 'read',
-          entityType: 'consultation',
-          entityId: k.id,
-          districtId: c.districtId,
-        })),
-      );
-      return page;
+      const qb = m.getRepository(Consultation).createQueryBuilder('k').where('k.caseId = :caseId', { caseId });
+      return this.records.page(m, actor, qb, query, {
+        keyset: { at: 'k.occurredAt', id: 'k.id', order: 'DESC', keyOf: (k) => [k.occurredAt, k.id] },
+        present: (rows) => rows.map(consultationView),
+        audit: (k) => ({ entityType: 'consultation', entityId: k.id, districtId: c.districtId }),
+      });
     });
   }
 

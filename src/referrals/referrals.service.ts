@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { allows, Actor, FieldMap, scopeWhere } from '../access/policy';
+import { allows, Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { caseAccess } from '../cases/case-lifecycle';
-import { readPermissionOf } from '../cases/case-records';
+import { CaseRecords, readPermissionOf, scopedToCases } from '../cases/case-records';
 import { Case } from '../cases/case.entity';
 import { IntakeService } from '../cases/intake.service';
 import { Person } from '../cases/person.entity';
 import { caseHeader, CaseHeader } from '../cases/views';
 import { DomainError } from '../core/errors/domain-error';
-import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
+import { Page } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
 import { Idempotency, Replayable } from '../core/idempotency';
 import type { LegalBasis, Route } from '../codes/code-lists';
@@ -34,13 +34,6 @@ const ROUTE_OF: Record<string, Route> = {
   police: 'police',
   health_center: 'health_center',
   welfare_office: 'welfare_office',
-};
-
-const REFERRAL_FIELDS: FieldMap = {
-  'case.districtId': { sql: 'c.district_id' },
-  'case.confidential': { sql: 'c.confidential' },
-  'case.assigneeIds': { sql: 'c.assignee_ids', array: 'uuid' },
-  'case.hasReferral': { sql: 'c.has_referral' },
 };
 
 export interface ReferralView {
@@ -76,6 +69,7 @@ export class ReferralsService {
   constructor(
     private readonly db: DataSource,
     private readonly idempotency: Idempotency,
+    private readonly records: CaseRecords,
     private readonly intake: IntakeService,
     private readonly deadlines: ReferralDeadlines,
     private readonly safetyChecks: SafetyChecks,
@@ -194,15 +188,11 @@ export class ReferralsService {
   }
 
   async list(actor: Actor, query: ListReferralsQuery): Promise<Page<ReferralView>> {
-    const limit = limitOf(query);
-    const after = decodeCursor(query.cursor, ['instant', 'uuid']);
     const qb = this.db
       .getRepository(Referral)
       .createQueryBuilder('r')
       .innerJoin(Case, 'c', 'c.id = r.case_id')
-      .where(scopeWhere(actor, 'referral.read', REFERRAL_FIELDS))
-      .orderBy('r.created_at', 'DESC')
-      .addOrderBy('r.id', 'DESC');
+      .where(scopedToCases(actor, 'referral.read'));
     if (query.status) qb.andWhere('r.status = :status', { status: query.status });
     if (query.direction) qb.andWhere('r.direction = :direction', { direction: query.direction });
     if (query.organizationId) qb.andWhere('r.organization_id = :org', { org: query.organizationId });
@@ -210,26 +200,16 @@ export class ReferralsService {
     const overdue = `(r.status = 'sent' AND r.response_due_at < now())`;
     if (query.overdue === 'true') qb.andWhere(overdue);
     if (query.overdue === 'false') qb.andWhere(`NOT ${overdue}`);
-    if (after) qb.andWhere('(r.created_at, r.id) < (:k0, :k1)', { k0: after[0], k1: after[1] });
-    const page = toPage(
-      await qb.take(limit + 1).getMany(),
-      limit,
-      (r) => [r.createdAt.toISOString(), r.id],
-      (r) => r,
-    );
-    const items = await this.views(this.db.manager, actor, page.items);
-    await this.audit.recordMany(
-      this.db.manager,
-      actor,
-      items.map((v) => ({
-        action: 'read',
+    return this.records.page(this.db.manager, actor, qb, query, {
+      keyset: { at: 'r.created_at', id: 'r.id', order: 'DESC', keyOf: (r) => [r.createdAt, r.id] },
+      present: (rows) => this.views(this.db.manager, actor, rows),
+      audit: (v) => ({
         entityType: 'referral',
         entityId: v.id,
         districtId: v.case.districtId,
         summary: { via: 'list' },
-      })),
-    );
-    return { items, nextCursor: page.nextCursor };
+      }),
+    });
   }
 
   async get(actor: Actor, id: string): Promise<ReferralView> {

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Permission } from '../access/matrix';
-import { allows, Actor, authorize, FieldMap, scopeWhere } from '../access/policy';
+import { allows, Actor, authorize, FieldMap } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { caseAccess } from '../cases/case-lifecycle';
-import { assertOpen, CaseRecords, readPermissionOf } from '../cases/case-records';
+import { assertOpen, CaseRecords, readPermissionOf, scopedToCases } from '../cases/case-records';
 import { Case } from '../cases/case.entity';
 import { DomainError } from '../core/errors/domain-error';
-import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
+import { Page } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
 import { CaseEvent } from '../cases/case-event.entity';
 import { Notifications } from '../notifications/notifications.service';
@@ -52,14 +52,8 @@ const taskAccess = (t: Pick<Task, 'assigneeId' | 'kind'>, c: Case) => ({
   case: caseAccess(c),
 });
 
-const TASK_FIELDS: FieldMap = {
-  assigneeId: { sql: 't.assignee_id' },
-  kind: { sql: 't.kind' },
-  'case.districtId': { sql: 'c.district_id' },
-  'case.confidential': { sql: 'c.confidential' },
-  'case.assigneeIds': { sql: 'c.assignee_ids', array: 'uuid' },
-  'case.hasReferral': { sql: 'c.has_referral' },
-};
+/** A task's own fields in its access shape; its case's come from the one case field map. */
+const TASK_OWN_FIELDS: FieldMap = { assigneeId: { sql: 't.assignee_id' }, kind: { sql: 't.kind' } };
 
 @Injectable()
 export class TasksService {
@@ -74,15 +68,11 @@ export class TasksService {
   ) {}
 
   async list(actor: Actor, query: ListTasksQuery): Promise<Page<TaskView>> {
-    const limit = limitOf(query);
-    const after = decodeCursor(query.cursor, ['instant', 'uuid']);
     const qb = this.db
       .getRepository(Task)
       .createQueryBuilder('t')
       .innerJoin(Case, 'c', 'c.id = t.case_id')
-      .where(scopeWhere(actor, 'task.read', TASK_FIELDS))
-      .orderBy('t.due_at', 'ASC')
-      .addOrderBy('t.id', 'ASC');
+      .where(scopedToCases(actor, 'task.read', { own: TASK_OWN_FIELDS }));
     if (query.assigneeId) {
       qb.andWhere('t.assignee_id = :assignee', {
         assignee: query.assigneeId === 'me' ? actor.userId : query.assigneeId,
@@ -94,28 +84,12 @@ export class TasksService {
     if (query.caseId) qb.andWhere('t.case_id = :caseId', { caseId: query.caseId });
     if (query.kind) qb.andWhere('t.kind = :kind', { kind: query.kind });
     if (query.dueBefore) qb.andWhere('t.due_at < :dueBefore', { dueBefore: query.dueBefore });
-    if (after) qb.andWhere('(t.due_at, t.id) > (:k0, :k1)', { k0: after[0], k1: after[1] });
-    const page = toPage(await qb.take(limit + 1).getMany(), limit, (t) => [t.dueAt.toISOString(), t.id], taskView);
     // A task's title and kind tell about its case (a safety check means abuse was reported): reads are audited.
-    const districts = new Map(
-      (
-        (await this.db.query(`SELECT id, district_id FROM cases WHERE id = ANY($1::uuid[])`, [
-          [...new Set(page.items.map((t) => t.caseId))],
-        ])) as { id: string; district_id: string | null }[]
-      ).map((c) => [c.id, c.district_id]),
-    );
-    await this.audit.recordMany(
-      this.db.manager,
-      actor,
-      page.items.map((t) => ({
-        action: 'read',
-        entityType: 'task',
-        entityId: t.id,
-        districtId: districts.get(t.caseId) ?? null,
-        summary: { via: 'list' },
-      })),
-    );
-    return page;
+    return this.records.page(this.db.manager, actor, qb, query, {
+      keyset: { at: 't.due_at', id: 't.id', order: 'ASC', keyOf: (t) => [t.dueAt, t.id] },
+      present: (rows) => rows.map(taskView),
+      audit: (t) => ({ entityType: 'task', entityId: t.id, caseId: t.caseId, summary: { via: 'list' } }),
+    });
   }
 
   async get(actor: Actor, id: string): Promise<TaskView> {
