@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { EntityManager } from 'typeorm';
-import { Actor, scopeWhere } from '../access/policy';
-import { CASE_FIELDS } from './case-records';
+import type { Actor } from '../access/policy';
+import { scopedToCases } from './case-records';
 import { Case } from './case.entity';
 
 /** A sibling's case beside this one: its number and status (issue 13). */
@@ -22,7 +22,7 @@ export async function siblingCases(m: EntityManager, actor: Actor, c: Case): Pro
     .createQueryBuilder('c')
     .select(['c.id', 'c.number', 'c.status'])
     .where('c.household_id = :householdId AND c.id <> :id', { householdId: c.householdId, id: c.id })
-    .andWhere(scopeWhere(actor, 'case.read', CASE_FIELDS))
+    .andWhere(scopedToCases(actor, 'case.read'))
     .orderBy('c.opened_at')
     .addOrderBy('c.id')
     .getMany();

@@ -17,6 +17,8 @@ const READERS: Record<string, string> = {
   'cases/case-records.ts': 'the read path itself',
   'cases/cases.service.ts': 'owner: lists through CaseRecords.page, loads through CaseRecords.load, writes its cases',
   'cases/consultations.service.ts': 'owner: consultations of a case loaded through CaseRecords.load',
+  'cases/siblings.ts':
+    "a case's household's other cases, scoped by scopedToCases (a short list inside one case's view)",
   'cases/intake.service.ts': 'owner: opens cases; the duplicate check answers ids and numbers only, by design',
   'tasks/tasks.service.ts': 'owner of tasks: lists through scopedToCases + CaseRecords.page, loads then authorizes',
   'tasks/conferences.service.ts': 'owner of conferences: on a case loaded through CaseRecords.load',
@@ -31,11 +33,13 @@ const READERS: Record<string, string> = {
   'referrals/referral-deadlines.ts': 'job handler: the system re-reads a referral under lock, no actor',
   'record/record.service.ts': 'the whole record (児童記録票) of one case loaded through CaseRecords.load',
   'plans/unplanned-cases.ts': 'sweep job: the system looks for active cases without an approved plan, no actor',
+  'households/household-matches.ts':
+    "intake's family check: like the duplicate check, answers case numbers only; audited",
   'households/contacts.service.ts': 'contacts and moves of a case loaded through CaseRecords.load',
 };
 
 /** Where a list query over case data may run: the read path, and the system's sweeps and rules (no actor to scope by). */
-const LISTS = new Set(['cases/case-records.ts', 'tasks/reconciler.ts', 'tasks/task-handover.ts']);
+const LISTS = new Set(['cases/case-records.ts', 'cases/siblings.ts', 'tasks/reconciler.ts', 'tasks/task-handover.ts']);
 
 const TABLES =
   'contact_points|household_addresses|cases|consultations|persons|households|household_members|case_events|tasks|referrals|referral_events|conferences';
