@@ -80,9 +80,33 @@ describe('audit chain anchored outside the database', () => {
     expect(report.firstBroken).toEqual({ seq, id: null, reason: 'checkpoint_forged' });
   });
 
-  it('keeps checkpoints append-only', async () => {
-    await expect(t.db.query('DELETE FROM audit_checkpoints')).rejects.toThrow(/append-only/);
-    await expect(t.db.query(`UPDATE audit_checkpoints SET seq = 1`)).rejects.toThrow(/append-only/);
-    await expect(t.db.query('TRUNCATE audit_checkpoints')).rejects.toThrow(/append-only/);
+  it('keeps checkpoints append-only, even to their owner', async () => {
+    await expect(owner.query('DELETE FROM audit_checkpoints')).rejects.toThrow(/append-only/);
+    await expect(owner.query(`UPDATE audit_checkpoints SET seq = 1`)).rejects.toThrow(/append-only/);
+    await expect(owner.query('TRUNCATE audit_checkpoints')).rejects.toThrow(/append-only/);
+  });
+
+  it('runs the service as a role that owns nothing: it cannot switch the trigger off or delete entries', async () => {
+    const [{ current_user: role }] = await t.db.query('SELECT current_user');
+    expect(role).not.toBe((await owner.query('SELECT current_user')).rows[0].current_user);
+    const [{ owns }] = await t.db.query(
+      `SELECT count(*)::int AS owns FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) = current_user`,
+    );
+    expect(owns).toBe(0);
+    await expect(t.db.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only')).rejects.toThrow(
+      /must be owner/,
+    );
+    await expect(t.db.query('ALTER TABLE audit_events DISABLE TRIGGER ALL')).rejects.toThrow(/must be owner/);
+    await expect(t.db.transaction((m) => m.query('SET LOCAL session_replication_role = replica'))).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(t.db.query('DELETE FROM audit_events')).rejects.toThrow(/permission denied/);
+    await expect(t.db.query('TRUNCATE audit_events')).rejects.toThrow(/permission denied/);
+    await expect(t.db.query('DELETE FROM audit_checkpoints')).rejects.toThrow(/permission denied/);
+    await expect(t.db.query(`DELETE FROM schema_migrations`)).rejects.toThrow(/permission denied/);
+    // It still does its work: writes entries and seals them.
+    await login(t, 'staff1');
+    expect(await chain.sealPending()).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AuditChain } from '../../src/audit/audit-chain';
 import { call, createWorld, login, World } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { ownerDataSource, startTestApp, TestApp } from '../support/test-app';
 
 describe('audit log: append-only, sealed into a hash chain', () => {
   let t: TestApp;
@@ -13,13 +13,25 @@ describe('audit log: append-only, sealed into a hash chain', () => {
     chain = t.app.get(AuditChain);
   });
   afterAll(async () => t?.close());
+  const afterThis: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const done of afterThis.splice(0)) await done();
+  });
 
-  /** A connection that bypasses triggers, as someone with database access could. */
+  /**
+   * A connection that bypasses triggers, as the database owner could (the
+   * service's own role cannot: test/audit/audit-anchor.test.ts).
+   */
   async function asIntruder<T>(work: (db: DataSource) => Promise<T>): Promise<T> {
-    return t.db.transaction(async (m) => {
-      await m.query(`SET LOCAL session_replication_role = replica`);
-      return work(m as unknown as DataSource);
-    });
+    const owner = await ownerDataSource(t);
+    try {
+      return await owner.transaction(async (m) => {
+        await m.query(`SET LOCAL session_replication_role = replica`);
+        return work(m as unknown as DataSource);
+      });
+    } finally {
+      await owner.destroy();
+    }
   }
 
   it('seals every entry in order, and the chain verifies', async () => {
@@ -39,14 +51,16 @@ describe('audit log: append-only, sealed into a hash chain', () => {
     expect(Number(gaps.gaps)).toBe(0);
   });
 
-  it('refuses UPDATE, DELETE and TRUNCATE on the table', async () => {
+  it('refuses UPDATE, DELETE and TRUNCATE on the table, even to its owner', async () => {
+    const owner = await ownerDataSource(t);
+    afterThis.push(() => owner.destroy());
     await expect(
-      t.db.query(`UPDATE audit_events SET action = 'read' WHERE id = (SELECT min(id) FROM audit_events)`),
+      owner.query(`UPDATE audit_events SET action = 'read' WHERE id = (SELECT min(id) FROM audit_events)`),
     ).rejects.toThrow(/append-only/);
-    await expect(t.db.query(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
-    await expect(t.db.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
+    await expect(owner.query(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
+    await expect(owner.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
     // A sealed row cannot be sealed again with other values either.
-    await expect(t.db.query(`UPDATE audit_events SET hash = 'x' WHERE seq = 1`)).rejects.toThrow(/append-only/);
+    await expect(owner.query(`UPDATE audit_events SET hash = 'x' WHERE seq = 1`)).rejects.toThrow(/append-only/);
   });
 
   it('names the first broken link when a row is altered by hand', async () => {
@@ -116,10 +130,12 @@ describe('a deleted row', () => {
     const chain = t.app.get(AuditChain);
     await chain.sealPending();
     const [victim] = await t.db.query(`SELECT a.seq::text AS seq FROM audit_events a ORDER BY a.seq LIMIT 1 OFFSET 3`);
-    await t.db.transaction(async (m) => {
+    const owner = await ownerDataSource(t);
+    await owner.transaction(async (m) => {
       await m.query(`SET LOCAL session_replication_role = replica`);
       await m.query(`DELETE FROM audit_events WHERE seq = $1`, [victim.seq]);
     });
+    await owner.destroy();
     const report = await chain.verify();
     expect(report.valid).toBe(false);
     expect(report.firstBroken).toMatchObject({ reason: 'sequence_gap', seq: String(Number(victim.seq) + 1) });

