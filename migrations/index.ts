@@ -10,6 +10,7 @@ import { ContactDetails1796130100000 } from './1796130100000-ContactDetails';
 import { Search1796130200000 } from './1796130200000-Search';
 import { AuditCheckpoints1796200000000 } from './1796200000000-AuditCheckpoints';
 import { SupportPlans1796214000000 } from './1796214000000-SupportPlans';
+import { Statistics1796300000000 } from './1796300000000-Statistics';
 
 /** Every migration, in order. test/core/migrations.test.ts checks none is missing. */
 export const MIGRATIONS: Function[] = [
@@ -25,4 +26,5 @@ export const MIGRATIONS: Function[] = [
   Search1796130200000,
   AuditCheckpoints1796200000000,
   SupportPlans1796214000000,
+  Statistics1796300000000,
 ];

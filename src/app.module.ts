@@ -10,6 +10,7 @@ import { CaseRecordModule } from './record/record.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PlansModule } from './plans/plans.module';
 import { ReferralsModule } from './referrals/referrals.module';
+import { StatsModule } from './stats/stats.module';
 import { TasksModule } from './tasks/tasks.module';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
@@ -33,6 +34,7 @@ const DOMAIN_MODULES: Type[] = [
   ReferralsModule,
   CaseRecordModule,
   PlansModule,
+  StatsModule,
 ];
 
 @Module({})

@@ -33,6 +33,22 @@ export class ActorService {
     tokenVersion: number,
     origin: { ip: string | null; requestId: string | null },
   ): Promise<Actor | null> {
+    return this.fetch(userId, origin, tokenVersion);
+  }
+
+  /**
+   * The user as they are now, for work a job does on their behalf (an
+   * export): active, with today's roles and scope; null otherwise.
+   */
+  async current(userId: string, origin: { ip: string | null; requestId: string | null }): Promise<Actor | null> {
+    return this.fetch(userId, origin);
+  }
+
+  private async fetch(
+    userId: string,
+    origin: { ip: string | null; requestId: string | null },
+    tokenVersion?: number,
+  ): Promise<Actor | null> {
     const rows = (await this.db.query(
       `SELECT u.id, u.username, u.roles, u.active, u.must_change_password, u.token_version,
          ARRAY(SELECT m.district_id FROM current_district_members m WHERE m.user_id = u.id) AS member_district_ids,
@@ -46,7 +62,7 @@ export class ActorService {
       [userId],
     )) as ActorRow[];
     const row = rows[0];
-    if (!row || !row.active || row.token_version !== tokenVersion) return null;
+    if (!row || !row.active || (tokenVersion !== undefined && row.token_version !== tokenVersion)) return null;
     const scope = {
       userId: row.id,
       memberDistrictIds: row.member_district_ids,

@@ -124,8 +124,9 @@ export const MATRIX = {
     admin: (s) => [{ userId: s.userId }],
   },
 
-  // statistics (aggregate, no names)
-  'stats.read': { supervisor: true, staff: true, admin: true },
+  // statistics (aggregate, no names): a supervisor's figures cover what their case lists cover (api.md:
+  // "the districts they oversee", with the unplaced intakes every supervisor sees); staff and admins, the center's
+  'stats.read': { supervisor: (s) => [overseen(s), unplaced()], staff: true, admin: true },
 
   // audit log: supervisors, entries about cases in overseen districts; admins, all (metadata only)
   'audit.read': { supervisor: (s) => [overseen(s)], admin: true },

@@ -73,6 +73,22 @@ export type FieldMap = Record<string, { sql: string; array?: 'uuid' | 'text' }>;
  * silently widen (style.md, "scope cannot be forgotten").
  */
 export function scopeWhere(actor: Pick<Actor, 'ability'>, permission: Permission, fields: FieldMap): Brackets {
+  const { sql, params } = scopeCondition(actor, permission, fields);
+  return new Brackets((qb: WhereExpressionBuilder) => {
+    qb.where(sql, params);
+  });
+}
+
+/**
+ * The same condition as SQL text with named parameters (`:name`), for the
+ * hand-written aggregate queries of the statistics, which the query builder
+ * cannot express (GROUPING SETS).
+ */
+export function scopeCondition(
+  actor: Pick<Actor, 'ability'>,
+  permission: Permission,
+  fields: FieldMap,
+): { sql: string; params: Record<string, unknown> } {
   const ast = rulesToAST(actor.ability, permission, subjectOf(permission));
   let n = 0;
   const params: Record<string, unknown> = {};
@@ -113,8 +129,5 @@ export function scopeWhere(actor: Pick<Actor, 'ability'>, permission: Permission
         throw new Error(`scopeWhere(${permission}): unsupported operator ${c.operator}`);
     }
   };
-  const sql = ast ? compile(ast) : 'FALSE';
-  return new Brackets((qb: WhereExpressionBuilder) => {
-    qb.where(sql, params);
-  });
+  return { sql: ast ? compile(ast) : 'FALSE', params };
 }

@@ -29,7 +29,7 @@ const ACCESS_MD: Record<Permission, [counselor: Cell, supervisor: Cell, staff: C
   'conference.manage': ['scoped', 'scoped', '-', '-'],
   'conference.read': ['scoped', 'scoped', 'scoped', '-'],
   'notification.read': ['scoped', 'scoped', 'scoped', 'scoped'],
-  'stats.read': ['-', 'all', 'all', 'all'],
+  'stats.read': ['-', 'scoped', 'all', 'all'],
   'audit.read': ['-', 'scoped', '-', 'all'],
   'audit.verify': ['-', '-', '-', 'all'],
   'directory.read': ['all', 'all', 'all', 'all'],

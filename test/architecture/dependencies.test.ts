@@ -18,6 +18,7 @@ const LAYERS: string[][] = [
   ['tasks', 'households'],
   ['referrals', 'plans'],
   ['record'],
+  ['stats'],
   ['demo'],
 ];
 

@@ -29,6 +29,10 @@ export enum JobName {
   ReferralSweep = 'maintenance.referral_sweep',
   /** Tell supervisors of cases active too long without an approved support plan, once (docs/domain.md). */
   UnplannedCaseSweep = 'case.unplanned_sweep',
+  /** Build a statistics export's file (POST /stats/exports). */
+  StatsExport = 'report.stats_export',
+  /** Delete exports past their 7 days; re-enqueue exports whose job Redis lost. */
+  StatsExportSweep = 'maintenance.stats_export_sweep',
 }
 
 export interface TaskPoint {
@@ -47,6 +51,8 @@ export interface JobPayloads {
   [JobName.ReferralOverdue]: { referralId: string; dueAt: string; day: number };
   [JobName.ReferralSweep]: Record<string, never>;
   [JobName.UnplannedCaseSweep]: Record<string, never>;
+  [JobName.StatsExport]: { exportId: string };
+  [JobName.StatsExportSweep]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -58,13 +64,20 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.ReferralOverdue]: QueueName.Referrals,
   [JobName.ReferralSweep]: QueueName.Maintenance,
   [JobName.UnplannedCaseSweep]: QueueName.Cases,
+  [JobName.StatsExport]: QueueName.Reports,
+  [JobName.StatsExportSweep]: QueueName.Maintenance,
 };
 
 export const ALL_QUEUES = Object.values(QueueName);
 
 /** Seconds-level jobs on BullMQ job schedulers: upserted by every worker at start and again every sweep period. */
 export const REPEATABLE_JOBS: {
-  job: JobName.AuditSeal | JobName.Reconcile | JobName.ReferralSweep | JobName.UnplannedCaseSweep;
+  job:
+    | JobName.AuditSeal
+    | JobName.Reconcile
+    | JobName.ReferralSweep
+    | JobName.UnplannedCaseSweep
+    | JobName.StatsExportSweep;
   everyMs: (config: { RECONCILE_EVERY_MS: number }) => number;
 }[] = [
   // Audit entries are sealed into the hash chain a few seconds behind (domain.md, "Audit").
@@ -72,4 +85,5 @@ export const REPEATABLE_JOBS: {
   { job: JobName.Reconcile, everyMs: (config) => config.RECONCILE_EVERY_MS },
   { job: JobName.ReferralSweep, everyMs: (config) => config.RECONCILE_EVERY_MS },
   { job: JobName.UnplannedCaseSweep, everyMs: (config) => config.RECONCILE_EVERY_MS },
+  { job: JobName.StatsExportSweep, everyMs: (config) => config.RECONCILE_EVERY_MS },
 ];

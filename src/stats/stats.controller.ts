@@ -1,0 +1,90 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Allow, CurrentActor } from '../access/decorators';
+import type { Actor } from '../access/policy';
+import { uuidParam } from '../core/http/validation';
+import { CreateExportDto, StatsExportDto, StatsQuery, StatsTableDto } from './dto/stats.dto';
+import { StatsExports } from './exports.service';
+import { StatsService } from './stats.service';
+
+/**
+ * Statistics in the national report's own categories (api.md, "Statistics
+ * and exports"): aggregates only, counted through the same policy as every
+ * list. Counselors are refused (403); supervisors see their districts.
+ */
+@ApiTags('statistics')
+@ApiBearerAuth()
+@Controller('stats')
+export class StatsController {
+  constructor(
+    private readonly stats: StatsService,
+    private readonly exports: StatsExports,
+  ) {}
+
+  /** Consultations by type (the tree), channel, route, district, month, counselor, abuse, age band, hours. */
+  @Allow('stats.read')
+  @Get('consultations')
+  @ApiOkResponse({ type: StatsTableDto })
+  consultations(@CurrentActor() actor: Actor, @Query() query: StatsQuery): Promise<StatsTableDto> {
+    return this.stats.query(actor, 'consultations', query);
+  }
+
+  /** Cases opened, closed (by reason) and open at the period's end; children counted once beside. */
+  @Allow('stats.read')
+  @Get('cases')
+  @ApiOkResponse({ type: StatsTableDto })
+  cases(@CurrentActor() actor: Actor, @Query() query: StatsQuery): Promise<StatsTableDto> {
+    return this.stats.query(actor, 'cases', query);
+  }
+
+  /** Referrals by organization (type), direction, kind and outcome. */
+  @Allow('stats.read')
+  @Get('referrals')
+  @ApiOkResponse({ type: StatsTableDto })
+  referrals(@CurrentActor() actor: Actor, @Query() query: StatsQuery): Promise<StatsTableDto> {
+    return this.stats.query(actor, 'referrals', query);
+  }
+
+  /** The 48-hour rule: received, confirmed within 48 h, late, not yet; median hours to confirmation. */
+  @Allow('stats.read')
+  @Get('safety-checks')
+  @ApiOkResponse({ type: StatsTableDto })
+  safetyChecks(@CurrentActor() actor: Actor, @Query() query: StatsQuery): Promise<StatsTableDto> {
+    return this.stats.query(actor, 'safety_checks', query);
+  }
+
+  /** Queues an export; the `reports` worker builds the file. */
+  @Allow('stats.read')
+  @Post('exports')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: StatsExportDto })
+  createExport(@CurrentActor() actor: Actor, @Body() dto: CreateExportDto): Promise<StatsExportDto> {
+    return this.exports.create(actor, dto);
+  }
+
+  @Allow('stats.read')
+  @Get('exports/:id')
+  @ApiOkResponse({ type: StatsExportDto })
+  getExport(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string): Promise<StatsExportDto> {
+    return this.exports.get(actor, id);
+  }
+
+  /** The CSV (UTF-8 with BOM, CRLF), for its creator only, while it is kept. */
+  @Allow('stats.read')
+  @Get('exports/:id/file')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'The CSV file', schema: { type: 'string', format: 'binary' } })
+  async file(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
+    const file = await this.exports.file(actor, id);
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${file.name}"`)
+      .header('cache-control', 'no-store');
+    return file.bytes;
+  }
+}
