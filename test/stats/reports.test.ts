@@ -22,7 +22,7 @@ interface TableBody {
  *
  *  case  child  district  opened (JST)   what then
  *  P     p      A         2025-05-01     abuse: safety check done today (late); intake rejected today (closed, other)
- *  Q     q      B         2025-06-01     abuse: safety check done 10 h after receipt (within 48 h)
+ *  Q     q      B         2025-06-01     abuse: the child seen 10 h after receipt (within 48 h)
  *  R     r      A         2026-05-01     open
  *  S     q      B         2026-06-01     open, the same child as Q (counted once beside the cases)
  *  + today: an incoming abuse notification on R (a safety check not yet done), an outgoing referral
@@ -69,23 +69,24 @@ describe('cases, referrals and safety-check statistics; exports', () => {
     const [taskP] = (await t.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND kind = 'safety_check'`, [
       caseP,
     ])) as { id: string }[];
-    const done = await call(t, w.counselorA, {
-      method: 'POST',
-      url: `/api/v1/tasks/${taskP.id}/complete`,
-      payload: { note: '目視で確認' },
-    });
-    expect(done.statusCode).toBe(200);
+    const seen = (user: TestUser, taskId: string, seenAt: string) =>
+      call(t, user, {
+        method: 'POST',
+        url: `/api/v1/tasks/${taskId}/complete`,
+        payload: { outcome: { seenAt, place: '自宅', seenBy: '担当相談員', method: 'direct', result: 'safe' } },
+      });
+    expect((await seen(w.counselorA, taskP.id, new Date().toISOString())).statusCode).toBe(200);
     const rejected = await call(t, w.supervisorA, {
       method: 'POST',
       url: `/api/v1/cases/${caseP}/transitions`,
       payload: { action: 'reject', reason: '対象外' },
     });
     expect(rejected.statusCode).toBe(200);
-    // Q: confirmed 10 hours after receipt. The past cannot be replayed over HTTP; its time is set here.
-    await t.db.query(
-      `UPDATE tasks SET status = 'done', closed_at = due_at - interval '38 hours' WHERE case_id = $1 AND kind = 'safety_check'`,
-      [caseQ],
-    );
+    // Q: the child was seen 10 hours after receipt.
+    const [taskQ] = (await t.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND kind = 'safety_check'`, [
+      caseQ,
+    ])) as { id: string }[];
+    expect((await seen(w.counselorB, taskQ.id, '2025-06-01T20:00:00+09:00')).statusCode).toBe(200);
 
     org = (
       await call(t, w.admin, {

@@ -5,12 +5,15 @@ import type { ReportDefinition } from '../report-table';
 /** The time of receipt: the 48-hour rule set the safety check due 48 h after it. */
 const RULE = `interval '${SAFETY_CHECK_HOURS} hours'`;
 const RECEIVED_AT = `(t.due_at - ${RULE})`;
+/** When the child was seen, as the outcome records it (checks done before outcomes were kept: when closed). */
+const SEEN_AT = `coalesce((t.outcome ->> 'seenAt')::timestamptz, t.closed_at)`;
 
 /**
  * The 48-hour rule (domain.md): notifications received in the period (each
  * one `safety_check` task of the rule), and how their check ended: seen
- * within 48 h, seen late, not yet, or cancelled (the case merged or the
- * intake rejected); with the median hours from receipt to confirmation.
+ * within 48 h, seen late, not yet (open, also after a `not_seen` attempt),
+ * or cancelled; with the median hours from receipt to the child being seen
+ * (the outcome's `seenAt`).
  */
 export const safetyChecksReport: ReportDefinition = {
   name: 'safety_checks',
@@ -20,7 +23,7 @@ export const safetyChecksReport: ReportDefinition = {
   dimensions: {
     outcome: {
       label: { ja: '区分', en: 'Outcome' },
-      sql: `CASE WHEN t.status = 'done' AND t.closed_at <= t.due_at THEN 'within_48h'
+      sql: `CASE WHEN t.status = 'done' AND ${SEEN_AT} <= t.due_at THEN 'within_48h'
                  WHEN t.status = 'done' THEN 'late'
                  WHEN t.status = 'open' THEN 'not_yet'
                  ELSE 'cancelled' END`,
@@ -43,7 +46,7 @@ export const safetyChecksReport: ReportDefinition = {
   },
   values: {
     medianHours: {
-      sql: `CASE WHEN t.status = 'done' THEN extract(epoch FROM t.closed_at - ${RECEIVED_AT}) / 3600 END`,
+      sql: `CASE WHEN t.status = 'done' THEN extract(epoch FROM ${SEEN_AT} - ${RECEIVED_AT}) / 3600 END`,
       aggregate: 'median',
       label: { ja: '確認までの時間（中央値・時間）', en: 'Median hours to confirmation' },
     },
