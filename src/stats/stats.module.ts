@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { StatsExports } from './exports.service';
 import { StatsController } from './stats.controller';
 import { StatsService } from './stats.service';
 
 @Module({
+  imports: [AuditModule],
   controllers: [StatsController],
   providers: [StatsService, StatsExports],
   exports: [StatsService],

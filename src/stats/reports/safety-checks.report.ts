@@ -1,4 +1,4 @@
-import { SAFETY_CHECK_HOURS } from '../../tasks/task-rules';
+import { SAFETY_CHECK_HOURS } from '../../tasks/follow-up-rules';
 import { districtDimension, monthDimension } from '../dimensions';
 import type { ReportDefinition } from '../report-table';
 
