@@ -22,7 +22,6 @@ export class Statistics1796300000000 implements MigrationInterface {
         INCLUDE (case_id, channel, route, consultation_type, counselor_id, after_hours, abuse_notification, bullying,
                  main_abuser, abuse_types)`);
     await q.query(`CREATE INDEX cases_closed_idx ON cases (closed_at) WHERE closed_at IS NOT NULL`);
-    await q.query(`CREATE INDEX tasks_safety_check_idx ON tasks (due_at) WHERE kind = 'safety_check'`);
 
     // The national age band (domain.md, "Statistics") of someone born on
     // `birth` on the local date `on_date`: the SQL twin of ageBandAt in
@@ -77,7 +76,6 @@ export class Statistics1796300000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE stats_exports`);
     await q.query(`DROP FUNCTION stats_age_band(date, date)`);
-    await q.query(`DROP INDEX tasks_safety_check_idx`);
     await q.query(`DROP INDEX cases_closed_idx`);
     await q.query(`DROP INDEX consultations_stats_idx`);
   }

@@ -25,8 +25,8 @@ interface TableBody {
  *  Q     q      B         2025-06-01     abuse: the child seen 10 h after receipt (within 48 h)
  *  R     r      A         2026-05-01     open
  *  S     q      B         2026-06-01     open, the same child as Q (counted once beside the cases)
- *  + today: an incoming abuse notification on R (a safety check not yet done), an outgoing referral
- *    from Q (sent), one from R (withdrawn)
+ *  + today: an incoming abuse notification on R and an abuse consultation joining its open check (two
+ *    notifications, one check not yet done), an outgoing referral from Q (sent), one from R (withdrawn)
  */
 describe('cases, referrals and safety-check statistics; exports', () => {
   let t: TestApp;
@@ -122,6 +122,26 @@ describe('cases, referrals and safety-check statistics; exports', () => {
     expect((await move(w.supervisorA, fromR, 'send')).statusCode).toBe(200);
     expect((await move(w.supervisorA, fromR, 'withdraw')).statusCode).toBe(200);
     await referral(w.staff, { caseId: caseR, direction: 'incoming', kind: 'notification', urgency: 'emergency' });
+    // A second report on R while its check is open joins that check: two notifications, one check.
+    const more = await call(t, w.counselorA, {
+      method: 'POST',
+      url: `/api/v1/cases/${caseR}/consultations`,
+      payload: {
+        occurredAt: new Date().toISOString(),
+        channel: 'phone',
+        route: 'school',
+        consultationType: 'abuse',
+        abuseNotification: true,
+        durationMinutes: 10,
+        summary: '学校から再度の連絡。',
+      },
+    });
+    expect(more.statusCode).toBe(201);
+    const checksOnR = (await t.db.query(
+      `SELECT jsonb_array_length(reports) AS n FROM tasks WHERE case_id = $1 AND kind = 'safety_check'`,
+      [caseR],
+    )) as { n: number }[];
+    expect(checksOnR).toEqual([{ n: 2 }]);
   });
   afterAll(async () => t?.close());
 
@@ -185,11 +205,11 @@ describe('cases, referrals and safety-check statistics; exports', () => {
     expect(figures(body.rows)).toEqual([
       [
         'received',
-        [2, 1],
+        [2, 2],
         [
           ['within_48h', [1, 0]],
           ['late', [1, 0]],
-          ['not_yet', [0, 1]],
+          ['not_yet', [0, 2]],
           ['cancelled', [0, 0]],
         ],
       ],

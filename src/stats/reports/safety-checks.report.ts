@@ -1,19 +1,20 @@
-import { SAFETY_CHECK_HOURS } from '../../tasks/follow-up-rules';
+import { SAFETY_CHECK_HOURS } from '../../tasks/safety-checks';
 import { districtDimension, monthDimension } from '../dimensions';
 import type { ReportDefinition } from '../report-table';
 
-/** The time of receipt: the 48-hour rule set the safety check due 48 h after it. */
 const RULE = `interval '${SAFETY_CHECK_HOURS} hours'`;
-const RECEIVED_AT = `(t.due_at - ${RULE})`;
-/** When the child was seen, as the outcome records it (checks done before outcomes were kept: when closed). */
+/** The time one notification (a report the check answers) was received. */
+const RECEIVED_AT = `(rep.report ->> 'receivedAt')::timestamptz`;
+/** When the child was seen, as the check's outcome records it (checks done before outcomes were kept: when closed). */
 const SEEN_AT = `coalesce((t.outcome ->> 'seenAt')::timestamptz, t.closed_at)`;
 
 /**
- * The 48-hour rule (domain.md): notifications received in the period (each
- * one `safety_check` task of the rule), and how their check ended: seen
- * within 48 h, seen late, not yet (open, also after a `not_seen` attempt),
- * or cancelled; with the median hours from receipt to the child being seen
- * (the outcome's `seenAt`).
+ * The 48-hour rule (domain.md): every notification received in the period
+ * (each report a `safety_check` of the rule answers; a report made while a
+ * check is open joins it), and how it ended for that notification: the child
+ * seen within 48 h of its receipt, seen later, not yet (open, also after a
+ * `not_seen` attempt), or cancelled; with the median hours from receipt to
+ * the child being seen (the outcome's `seenAt`).
  */
 export const safetyChecksReport: ReportDefinition = {
   name: 'safety_checks',
@@ -23,7 +24,7 @@ export const safetyChecksReport: ReportDefinition = {
   dimensions: {
     outcome: {
       label: { ja: '区分', en: 'Outcome' },
-      sql: `CASE WHEN t.status = 'done' AND ${SEEN_AT} <= t.due_at THEN 'within_48h'
+      sql: `CASE WHEN t.status = 'done' AND ${SEEN_AT} <= ${RECEIVED_AT} + ${RULE} THEN 'within_48h'
                  WHEN t.status = 'done' THEN 'late'
                  WHEN t.status = 'open' THEN 'not_yet'
                  ELSE 'cancelled' END`,
@@ -53,7 +54,8 @@ export const safetyChecksReport: ReportDefinition = {
   },
   filters: { districtId: { sql: 'c.district_id = :value' } },
   from: (periods, scope) => `tasks t
+    CROSS JOIN LATERAL jsonb_array_elements(t.reports) AS rep(report)
     JOIN cases c ON c.id = t.case_id
-    JOIN ${periods} ON t.due_at >= p.start_at + ${RULE} AND t.due_at < p.end_at + ${RULE}
+    JOIN ${periods} ON ${RECEIVED_AT} >= p.start_at AND ${RECEIVED_AT} < p.end_at
     WHERE t.kind = 'safety_check' AND t.origin = 'rule_48h' AND ${scope}`,
 };
