@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Permission } from '../access/matrix';
-import { Actor, authorize, FieldMap, scopeWhere } from '../access/policy';
+import { Actor, authorize, FieldMap, scopeCondition } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, limitOf, ListQuery, Page, toPage } from '../core/http/pagination';
@@ -43,9 +43,25 @@ export function scopedToCases(
   permission: Permission,
   options: { alias?: string; own?: FieldMap } = {},
 ): Brackets {
+  const { sql, params } = scopedToCasesSql(actor, permission, options);
+  return new Brackets((qb) => {
+    qb.where(sql, params);
+  });
+}
+
+/**
+ * The same condition as SQL text with named parameters (`:name`), for a
+ * hand-written query the query builder cannot express (the statistics'
+ * GROUPING SETS).
+ */
+export function scopedToCasesSql(
+  actor: Actor,
+  permission: Permission,
+  options: { alias?: string; own?: FieldMap } = {},
+): { sql: string; params: Record<string, unknown> } {
   if (!actor?.ability) throw new Error(`scopedToCases(${permission}): no actor, so no scope`);
-  const path = permission.startsWith('case.') ? '' : 'case.';
-  return scopeWhere(actor, permission, { ...options.own, ...caseFields(options.alias ?? 'c', path) });
+  const path = permission.startsWith('case.') || permission.startsWith('stats.') ? '' : 'case.';
+  return scopeCondition(actor, permission, { ...options.own, ...caseFields(options.alias ?? 'c', path) });
 }
 
 /** The cases this actor may read (whole cases, or headers for staff), as a WHERE condition on alias `c`. */

@@ -78,7 +78,7 @@ export interface ReportDefinition {
   values?: Record<string, ExtraValue>;
   filters?: Record<string, Filter>;
   /**
-   * FROM … WHERE of the facts, with named parameters. It must join the
+   * `FROM … WHERE` of the facts (the keyword included), with named parameters. It must join the
    * periods (`ctx.periods` is written into the SQL as `p(i, start_at, end_at)`,
    * exposing `p.i`) and apply `scope` (the policy's condition on the case,
    * alias `c`): one fact row per counted thing and period.
@@ -187,7 +187,7 @@ export async function runReport(
         ...values.map(([, v], i) => `${aggregate(v, i)} AS v${i}`),
         ...subCounts.map((_, i) => `count(*) FILTER (WHERE f.s${i})::int AS s${i}`),
       ].join(',\n      ')}
-    FROM (SELECT ${inner.join(', ')} FROM ${def.from(periods, `(${scope.sql})`)}
+    FROM (SELECT ${inner.join(', ')} ${def.from(periods, `(${scope.sql})`)}
           ${where.length ? `AND ${where.join(' AND ')}` : ''}) f
     GROUP BY f.period${sets.length ? `, GROUPING SETS (${sets.join(', ')})` : ''}`;
   const [text, args] = ctx.m.connection.driver.escapeQueryWithParameters(sql, params);

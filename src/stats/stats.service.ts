@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { allows, Actor, scopeCondition } from '../access/policy';
+import { allows, Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
-import { CASE_FIELDS } from '../cases/case-records';
+import { scopedToCasesSql } from '../cases/case-records';
 import { AppConfig } from '../core/config/app-config';
 import { DomainError, FieldError } from '../core/errors/domain-error';
 import type { StatsQuery } from './dto/stats.dto';
@@ -50,7 +50,8 @@ export class StatsService {
     return runReport(
       resolved.def,
       { m, actor, timeZone: this.config.TZ_BUSINESS, periods: resolved.periods },
-      scopeCondition(actor, 'stats.read', CASE_FIELDS),
+      // The one scoped read path for case data (cases/case-records.ts), under the statistics' own permission.
+      scopedToCasesSql(actor, 'stats.read'),
       resolved.request,
     );
   }

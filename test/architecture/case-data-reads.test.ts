@@ -36,6 +36,14 @@ const READERS: Record<string, string> = {
   'households/household-matches.ts':
     "intake's family check: like the duplicate check, answers case numbers only; audited",
   'households/contacts.service.ts': 'contacts and moves of a case loaded through CaseRecords.load',
+  'stats/reports/consultations.report.ts':
+    "statistics facts: aggregates only, runReport scopes them by scopedToCasesSql(actor, 'stats.read')",
+  'stats/reports/cases.report.ts':
+    "statistics facts: aggregates only, runReport scopes them by scopedToCasesSql(actor, 'stats.read')",
+  'stats/reports/referrals.report.ts':
+    "statistics facts: aggregates only, runReport scopes them by scopedToCasesSql(actor, 'stats.read')",
+  'stats/reports/safety-checks.report.ts':
+    "statistics facts: aggregates only, runReport scopes them by scopedToCasesSql(actor, 'stats.read')",
 };
 
 /** Where a list query over case data may run: the read path, and the system's sweeps and rules (no actor to scope by). */

@@ -336,6 +336,26 @@ describe('statistics reproduce a hand-written table (issue 15)', () => {
     expect(unknown.statusCode).toBe(400);
   });
 
+  it('describes every statistics path in the OpenAPI document with its typed answer', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs-json' })).json<{
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>
+      >;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    }>();
+    const answer = (path: string, method: string, status: string) =>
+      doc.paths[`/api/v1/stats/${path}`]?.[method]?.responses[status]?.content?.['application/json']?.schema;
+    for (const path of ['consultations', 'cases', 'referrals', 'safety-checks']) {
+      expect(answer(path, 'get', '200')).toEqual({ $ref: '#/components/schemas/StatsTableDto' });
+    }
+    expect(answer('exports', 'post', '202')).toEqual({ $ref: '#/components/schemas/StatsExportDto' });
+    expect(answer('exports/{id}', 'get', '200')).toEqual({ $ref: '#/components/schemas/StatsExportDto' });
+    expect(Object.keys(doc.components.schemas.StatsTableDto.properties)).toEqual(
+      expect.arrayContaining(['periods', 'by', 'rows', 'total', 'of']),
+    );
+  });
+
   it('audits every statistics query with its parameters', async () => {
     await stats(w.staff, 'fiscalYears=2025&by=route');
     const rows = (await t.db.query(

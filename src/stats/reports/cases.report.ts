@@ -36,7 +36,7 @@ export const casesReport: ReportDefinition = {
   },
   filters: { districtId: { sql: 'c.district_id = :value' } },
   // A case is a fact of a period once for each thing that happened to it in it.
-  from: (periods, scope) => `cases c
+  from: (periods, scope) => `FROM cases c
     JOIN ${periods} ON c.opened_at < p.end_at AND (c.closed_at IS NULL OR c.closed_at >= p.start_at)
     CROSS JOIN LATERAL (VALUES
       ('opened', c.opened_at >= p.start_at),

@@ -109,7 +109,7 @@ export const consultationsReport: ReportDefinition = {
       value: (code) => typeCodesUnder(code as ConsultationTypeCode),
     },
   },
-  from: (periods, scope) => `consultations x
+  from: (periods, scope) => `FROM consultations x
     JOIN cases c ON c.id = x.case_id
     JOIN ${periods} ON x.occurred_at >= p.start_at AND x.occurred_at < p.end_at
     WHERE ${scope}`,

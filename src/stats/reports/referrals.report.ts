@@ -50,7 +50,7 @@ export const referralsReport: ReportDefinition = {
     month: monthDimension('coalesce(r.sent_at, r.created_at)'),
   },
   filters: { districtId: { sql: 'c.district_id = :value' } },
-  from: (periods, scope) => `referrals r
+  from: (periods, scope) => `FROM referrals r
     JOIN cases c ON c.id = r.case_id
     JOIN organizations o ON o.id = r.organization_id
     JOIN ${periods} ON coalesce(r.sent_at, r.created_at) >= p.start_at AND coalesce(r.sent_at, r.created_at) < p.end_at

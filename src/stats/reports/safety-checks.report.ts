@@ -53,7 +53,7 @@ export const safetyChecksReport: ReportDefinition = {
     },
   },
   filters: { districtId: { sql: 'c.district_id = :value' } },
-  from: (periods, scope) => `tasks t
+  from: (periods, scope) => `FROM tasks t
     CROSS JOIN LATERAL jsonb_array_elements(t.reports) AS rep(report)
     JOIN cases c ON c.id = t.case_id
     JOIN ${periods} ON ${RECEIVED_AT} >= p.start_at AND ${RECEIVED_AT} < p.end_at
