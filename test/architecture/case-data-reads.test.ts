@@ -35,6 +35,8 @@ const READERS: Record<string, string> = {
   'plans/unplanned-cases.ts': 'sweep job: the system looks for active cases without an approved plan, no actor',
   'households/household-matches.ts':
     "intake's family check: like the duplicate check, answers case numbers only; audited",
+  'plans/plans.service.ts': 'owner of support plans: the plans of a case loaded through CaseRecords.load',
+  'plans/service-uses.service.ts': 'owner of service uses: the uses of a case loaded through CaseRecords.load',
   'households/contacts.service.ts': 'contacts and moves of a case loaded through CaseRecords.load',
   'stats/reports/consultations.report.ts':
     "statistics facts: aggregates only, runReport scopes them by scopedToCasesSql(actor, 'stats.read')",
@@ -50,7 +52,7 @@ const READERS: Record<string, string> = {
 const LISTS = new Set(['cases/case-records.ts', 'cases/siblings.ts', 'tasks/reconciler.ts', 'tasks/task-handover.ts']);
 
 const TABLES =
-  'contact_points|household_addresses|cases|consultations|persons|households|household_members|case_events|tasks|referrals|referral_events|conferences';
+  'contact_points|household_addresses|cases|consultations|persons|households|household_members|case_events|tasks|referrals|referral_events|conferences|support_plans|service_uses';
 const ENTITIES = 'Case|Consultation|Person|Household|HouseholdMember|CaseEvent|Task|Referral';
 const TOUCHES_CASE_DATA = new RegExp(
   [
