@@ -172,9 +172,9 @@ export class PlansService {
           dto.needs ?? plan.needs,
           JSON.stringify(dto.goals ? dto.goals.map(goalOf) : plan.goals),
           JSON.stringify(dto.supports ? dto.supports.map(supportOf) : plan.supports),
+          // `leadAgencyId: null` hands the lead back to the center; left out, it stays.
           dto.leadAgencyId === undefined ? plan.leadAgencyId : dto.leadAgencyId,
           dto.nextReviewAt ?? plan.nextReviewAt,
-          // `leadAgencyId: null` hands the lead back to the center.
         ],
       )) as [PlanRow[], number];
       await this.audited(m, actor, c, plan, 'update', { fields: Object.keys(changes) });
