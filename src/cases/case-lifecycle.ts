@@ -1,4 +1,6 @@
-import type { CaseStatus } from '../codes/code-lists';
+import type { CaseStatus, ClosureReason } from '../codes/code-lists';
+import { DomainError } from '../core/errors/domain-error';
+import type { Case } from './case.entity';
 import { StateMachine, TransitionRule } from '../lifecycle/state-machine';
 
 export const CASE_ACTIONS = [
@@ -36,9 +38,46 @@ export interface CaseState {
  *
  * A case reaches `closed` only by a supervisor's action: there is no other row.
  */
-const RULES: TransitionRule<CaseStatus, CaseAction, CaseState>[] = [
-  { action: 'accept', from: ['intake'], to: 'assessment', permission: 'case.triage' },
-  { action: 'reject', from: ['intake'], to: 'closed', permission: 'case.triage' },
+type CaseRule = TransitionRule<CaseStatus, CaseAction, Case, CaseTransitionInput>;
+
+/** What the caller sends with a case transition. */
+export type CaseTransitionInput = { reason?: string; closureReason?: ClosureReason };
+
+const requireReason =
+  (action: CaseAction): CaseRule['guard'] =>
+  (_c, { input }) => {
+    if (!input.reason) throw DomainError.validation([{ field: 'reason', message: `is required to ${action}` }]);
+  };
+
+const RULES: CaseRule[] = [
+  {
+    action: 'accept',
+    from: ['intake'],
+    to: 'assessment',
+    permission: 'case.triage',
+    guard: (c) => {
+      if (!c.districtId) {
+        throw new DomainError(
+          'unprocessable',
+          'Assign a district before accepting the case (PUT /cases/{id}/assignment)',
+        );
+      }
+    },
+    effect: (c, { now }) => {
+      c.acceptedAt = now;
+    },
+  },
+  {
+    action: 'reject',
+    from: ['intake'],
+    to: 'closed',
+    permission: 'case.triage',
+    guard: requireReason('reject'),
+    effect: (c, { now }) => {
+      c.closureReason = 'other';
+      c.closedAt = now;
+    },
+  },
   { action: 'start_support', from: ['assessment'], to: 'active', permission: 'case.progress' },
   { action: 'monitor', from: ['active'], to: 'monitoring', permission: 'case.progress' },
   { action: 'resume', from: ['monitoring'], to: 'active', permission: 'case.progress' },
@@ -47,15 +86,47 @@ const RULES: TransitionRule<CaseStatus, CaseAction, CaseState>[] = [
     from: ['assessment', 'active', 'monitoring'],
     to: 'closure_requested',
     permission: 'case.progress',
+    guard: (_c, { input }) => {
+      if (!input.closureReason)
+        throw DomainError.validation([{ field: 'closureReason', message: 'is required to request closure' }]);
+    },
+    effect: (c, { input }) => {
+      c.statusBeforeClosureRequest = c.status;
+      c.closureReason = input.closureReason ?? null;
+    },
   },
-  { action: 'approve_closure', from: ['closure_requested'], to: 'closed', permission: 'case.close' },
+  {
+    action: 'approve_closure',
+    from: ['closure_requested'],
+    to: 'closed',
+    permission: 'case.close',
+    effect: (c, { input, now }) => {
+      c.closureReason = input.closureReason ?? c.closureReason;
+      c.closedAt = now;
+    },
+  },
   {
     action: 'reject_closure',
     from: ['closure_requested'],
     to: (c) => c.statusBeforeClosureRequest ?? 'active',
     permission: 'case.close',
+    effect: (c) => {
+      c.closureReason = null;
+      c.statusBeforeClosureRequest = null;
+    },
   },
-  { action: 'reopen', from: ['closed'], to: 'assessment', permission: 'case.close' },
+  {
+    action: 'reopen',
+    from: ['closed'],
+    to: 'assessment',
+    permission: 'case.close',
+    guard: requireReason('reopen'),
+    effect: (c) => {
+      c.closedAt = null;
+      c.closureReason = null;
+      c.statusBeforeClosureRequest = null;
+    },
+  },
 ];
 
 /** The access shape of a case (src/access/matrix.ts). */
@@ -66,4 +137,4 @@ export const caseAccess = (c: Pick<CaseState, 'districtId' | 'confidential' | 'a
   hasReferral: c.hasReferral,
 });
 
-export const caseLifecycle = new StateMachine<CaseStatus, CaseAction, CaseState>(RULES, caseAccess);
+export const caseLifecycle = new StateMachine<CaseStatus, CaseAction, Case, CaseTransitionInput>(RULES, caseAccess);

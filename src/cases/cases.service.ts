@@ -11,7 +11,9 @@ import { DomainEvents } from '../core/events/domain-events';
 import { CaseAssigned, CaseChanged } from './case.events';
 import { searchPattern } from './search-keys';
 import { SiblingCase, siblingCases } from './siblings';
-import { caseAccess, caseLifecycle } from './case-lifecycle';
+import { CaseAction, caseAccess, caseLifecycle, CaseTransitionInput } from './case-lifecycle';
+import type { TransitionLog } from '../lifecycle/state-machine';
+import type { CaseStatus } from '../codes/code-lists';
 import { CaseRecords, readableCases, readPermissionOf } from './case-records';
 import { CaseEvent } from './case-event.entity';
 import { Case } from './case.entity';
@@ -320,66 +322,7 @@ export class CasesService {
     return this.db.transaction(async (m) => {
       const c = await this.records.load(m, actor, id, 'case.read', { lock: true });
       if (dto.version !== undefined && dto.version !== c.version) throw versionConflict(c.version);
-      const step = caseLifecycle.decide(c, dto.action, actor);
-      const now = new Date();
-      switch (dto.action) {
-        case 'accept':
-          if (!c.districtId) {
-            throw new DomainError(
-              'unprocessable',
-              'Assign a district before accepting the case (PUT /cases/{id}/assignment)',
-            );
-          }
-          c.acceptedAt = now;
-          break;
-        case 'reject':
-          requireReason(dto);
-          c.closureReason = 'other';
-          c.closedAt = now;
-          break;
-        case 'request_closure':
-          if (!dto.closureReason)
-            throw DomainError.validation([{ field: 'closureReason', message: 'is required to request closure' }]);
-          c.statusBeforeClosureRequest = c.status;
-          c.closureReason = dto.closureReason;
-          break;
-        case 'approve_closure':
-          c.closureReason = dto.closureReason ?? c.closureReason;
-          c.closedAt = now;
-          break;
-        case 'reject_closure':
-          c.closureReason = null;
-          c.statusBeforeClosureRequest = null;
-          break;
-        case 'reopen':
-          requireReason(dto);
-          c.closedAt = null;
-          c.closureReason = null;
-          c.statusBeforeClosureRequest = null;
-          break;
-        default:
-          break;
-      }
-      c.status = step.to;
-      c.updatedAt = now;
-      await m.getRepository(Case).save(c);
-      await m.getRepository(CaseEvent).insert({
-        caseId: c.id,
-        actorId: actor.userId,
-        kind: 'transition',
-        action: step.action,
-        fromStatus: step.from,
-        toStatus: step.to,
-        reason: dto.reason ?? null,
-        details: c.closureReason ? { closureReason: c.closureReason } : {},
-      });
-      await this.audit.record(m, actor, {
-        action: 'transition',
-        entityType: 'case',
-        entityId: c.id,
-        districtId: c.districtId,
-        summary: { action: step.action, from: step.from, to: step.to },
-      });
+      await caseLifecycle.apply(m, this.audit, c, dto.action, { actor, input: dto, now: new Date() }, CASE_TRANSITIONS);
       await this.domainEvents.publish(m, new CaseChanged(actor, c));
       return this.view(m, actor, id, { audit: false });
     });
@@ -401,9 +344,30 @@ export class CasesService {
   }
 }
 
-function requireReason(dto: CaseTransitionDto): void {
-  if (!dto.reason) throw DomainError.validation([{ field: 'reason', message: `is required to ${dto.action}` }]);
-}
+/** How a case keeps a step of its lifecycle: the case saved, a `transition` case event, and its audit entry. */
+const CASE_TRANSITIONS: TransitionLog<CaseStatus, CaseAction, Case, CaseTransitionInput> = {
+  async write(m, c, step, { actor, input, now }) {
+    c.updatedAt = now;
+    await m.getRepository(Case).save(c);
+    await m.getRepository(CaseEvent).insert({
+      caseId: c.id,
+      actorId: actor.userId,
+      kind: 'transition',
+      action: step.action,
+      fromStatus: step.from,
+      toStatus: step.to,
+      reason: input.reason ?? null,
+      details: c.closureReason ? { closureReason: c.closureReason } : {},
+    });
+  },
+  audit: (c, step) => ({
+    action: 'transition',
+    entityType: 'case',
+    entityId: c.id,
+    districtId: c.districtId,
+    summary: { action: step.action, from: step.from, to: step.to },
+  }),
+};
 
 /**
  * Filters over fields beyond the case header: a header reader (staff) who

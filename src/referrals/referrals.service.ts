@@ -12,18 +12,20 @@ import { DomainError } from '../core/errors/domain-error';
 import { Page } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
 import { Idempotency, Replayable } from '../core/idempotency';
-import type { LegalBasis, Route } from '../codes/code-lists';
+import type { Route } from '../codes/code-lists';
 import { Organization } from '../directory/organization.entity';
 import { Notifications } from '../notifications/notifications.service';
 import { supervisorsOf } from '../directory/staffing';
 import { SafetyChecks } from '../tasks/safety-checks';
 import { CreateReferralDto, ListReferralsQuery, ReferralTransitionDto } from './dto/referral.dto';
+import type { TransitionLog } from '../lifecycle/state-machine';
+import type { ReferralStatus } from '../codes/code-lists';
+import type { ReferralAction } from './referral-lifecycle';
+import { TasksService } from '../tasks/tasks.service';
 import { ReferralDeadlines } from './referral-deadlines';
-import { referralLifecycle } from './referral-lifecycle';
+import { checkLegalBasis } from './legal-basis';
+import { referralLifecycle, referralSubject, ReferralSubject, ReferralTransitionInput } from './referral-lifecycle';
 import { Referral } from './referral.entity';
-
-/** Bases on which personal information may go to an organization outside the council (domain.md). */
-const NON_MEMBER_BASES: LegalBasis[] = ['consent_subject', 'consent_guardian', 'statutory', 'vital_interest'];
 
 /** Who contacted the center, by the type of the organization that refers (相談経路). */
 const ROUTE_OF: Record<string, Route> = {
@@ -70,6 +72,7 @@ export class ReferralsService {
     private readonly db: DataSource,
     private readonly idempotency: Idempotency,
     private readonly records: CaseRecords,
+    private readonly tasks: TasksService,
     private readonly intake: IntakeService,
     private readonly deadlines: ReferralDeadlines,
     private readonly safetyChecks: SafetyChecks,
@@ -156,7 +159,7 @@ export class ReferralsService {
     if (incoming) referral.responseDueAt = this.deadlines.dueDateOf(referral, now);
     const saved = await m.getRepository(Referral).save(referral);
     await m.query(`UPDATE cases SET has_referral = true WHERE id = $1`, [c.id]);
-    await this.event(m, actor, saved.id, 'created', null, saved.status, null);
+    await recordReferralEvent(m, actor, saved.id, 'created', null, saved.status, null);
     await this.audit.record(m, actor, {
       action: 'create',
       entityType: 'referral',
@@ -221,42 +224,25 @@ export class ReferralsService {
     return this.db.transaction(async (m) => {
       const { referral: r, c, org } = await this.load(m, actor, id, true);
       if (dto.version !== undefined && dto.version !== r.version) throw versionConflict(r.version);
-      const step = referralLifecycle.decide({ status: r.status, case: caseAccess(c) }, dto.action, actor);
-      const now = new Date();
-      if (dto.action === 'send') {
-        // Consent is checked again when the information actually leaves.
-        checkLegalBasis(r.direction, r.legalBasis, org);
-        r.sentAt = now;
-        r.sentBy = actor.userId;
-        r.responseDueAt = this.deadlines.dueDateOf(r, now);
-        await this.deadlines.schedule(m, r, r.responseDueAt);
-      }
-      if (step.from === 'sent' && step.to !== 'sent') {
-        r.respondedAt = dto.action === 'withdraw' ? r.respondedAt : now;
-        // The answer came (or the question was withdrawn): the follow-up is done.
-        await m.query(
-          `UPDATE tasks SET status = 'done', closed_at = now(), note = coalesce(note, $2), updated_at = now(), version = version + 1
-            WHERE referral_id = $1 AND kind = 'referral_followup' AND status = 'open'`,
-          [r.id, dto.action === 'withdraw' ? '紹介を取り下げ' : '回答あり'],
+      const input = { note: dto.note, responseDueDateOf: (x: Referral, at: Date) => this.deadlines.dueDateOf(x, at) };
+      const step = await referralLifecycle.apply(
+        m,
+        this.audit,
+        referralSubject(r, c, org),
+        dto.action,
+        { actor, input, now: new Date() },
+        REFERRAL_TRANSITIONS,
+      );
+      if (step.action === 'send') await this.deadlines.schedule(m, r, r.responseDueAt as Date);
+      // The answer came (or the question was withdrawn): the follow-up is done, by its owner.
+      if (step.from === 'sent') {
+        await this.tasks.closeReferralFollowUps(
+          m,
+          actor,
+          r.id,
+          dto.action === 'withdraw' ? '紹介を取り下げ' : '回答あり',
         );
       }
-      if (['declined', 'completed', 'withdrawn'].includes(step.to)) r.closedAt = now;
-      r.status = step.to;
-      r.updatedAt = now;
-      await m.getRepository(Referral).save(r);
-      await this.event(m, actor, r.id, step.action, step.from, step.to, dto.note ?? null);
-      await this.audit.record(m, actor, {
-        action: 'transition',
-        entityType: 'referral',
-        entityId: r.id,
-        districtId: c.districtId,
-        summary: {
-          action: step.action,
-          from: step.from,
-          to: step.to,
-          ...(step.action === 'send' ? { legalBasis: r.legalBasis } : {}),
-        },
-      });
       const view = await this.view(m, actor, r.id, { audit: false });
       if (
         step.to === 'completed' &&
@@ -297,7 +283,7 @@ export class ReferralsService {
     id: string,
     options: { audit?: boolean } = {},
   ): Promise<ReferralView> {
-    const { referral, c } = await this.load(m, actor, id);
+    const { referral, c, org } = await this.load(m, actor, id);
     const [view] = await this.views(m, actor, [referral]);
     const events = (await m.query(
       `SELECT occurred_at AS "occurredAt", actor_id AS "actorId", action, from_status AS "fromStatus", to_status AS "toStatus", note
@@ -315,7 +301,7 @@ export class ReferralsService {
     }
     return {
       ...view,
-      allowedActions: referralLifecycle.allowedActions({ status: referral.status, case: caseAccess(c) }, actor),
+      allowedActions: referralLifecycle.allowedActions(referralSubject(referral, c, org), actor),
       events,
     };
   }
@@ -355,51 +341,6 @@ export class ReferralsService {
       };
     });
   }
-
-  private async event(
-    m: EntityManager,
-    actor: Actor,
-    referralId: string,
-    action: string,
-    from: string | null,
-    to: string,
-    note: string | null,
-  ) {
-    await m.query(
-      `INSERT INTO referral_events (referral_id, actor_id, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [referralId, actor.userId, action, from, to, note],
-    );
-  }
-}
-
-/**
- * Consent is enforced on the server (domain.md): information goes out to an
- * organization outside the regional council only with consent or another
- * basis, and `council_member` is a basis only for council members.
- */
-export function checkLegalBasis(
-  direction: string,
-  basis: LegalBasis,
-  org: Pick<Organization, 'councilMember' | 'name'>,
-): void {
-  if (basis === 'council_member' && !org.councilMember) {
-    throw new DomainError(
-      'consent_required',
-      'The organization is not a member of the regional council (要対協): name another legal basis',
-      {
-        errors: [{ field: 'legalBasis', message: 'council_member is only valid for council members' }],
-      },
-    );
-  }
-  if (direction === 'outgoing' && !org.councilMember && !NON_MEMBER_BASES.includes(basis)) {
-    throw new DomainError(
-      'consent_required',
-      'Sharing with an organization outside the council needs consent or another legal basis',
-      {
-        errors: [{ field: 'legalBasis', message: `must be one of: ${NON_MEMBER_BASES.join(', ')}` }],
-      },
-    );
-  }
 }
 
 /**
@@ -414,4 +355,41 @@ function routingOnly(actor: Actor, c: Case): boolean {
 /** What someone who registered a referral but may not read it gets back. */
 function receiptOf(r: Referral): ReferralView {
   return { id: r.id, caseId: r.caseId, status: r.status } as ReferralView;
+}
+
+/** How a referral keeps a step of its lifecycle: the referral saved, a referral event, and its audit entry. */
+const REFERRAL_TRANSITIONS: TransitionLog<ReferralStatus, ReferralAction, ReferralSubject, ReferralTransitionInput> = {
+  async write(m, { referral }, step, { actor, input, now }) {
+    referral.updatedAt = now;
+    await m.getRepository(Referral).save(referral);
+    await recordReferralEvent(m, actor, referral.id, step.action, step.from, step.to, input.note ?? null);
+  },
+  audit: ({ referral, case: c }, step) => ({
+    action: 'transition',
+    entityType: 'referral',
+    entityId: referral.id,
+    districtId: c.districtId,
+    summary: {
+      action: step.action,
+      from: step.from,
+      to: step.to,
+      ...(step.action === 'send' ? { legalBasis: referral.legalBasis } : {}),
+    },
+  }),
+};
+
+/** A line of the referral's own history (referral_events). */
+async function recordReferralEvent(
+  m: EntityManager,
+  actor: Actor,
+  referralId: string,
+  action: string,
+  from: string | null,
+  to: string,
+  note: string | null,
+): Promise<void> {
+  await m.query(
+    `INSERT INTO referral_events (referral_id, actor_id, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [referralId, actor.userId, action, from, to, note],
+  );
 }

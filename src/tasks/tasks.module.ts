@@ -26,6 +26,6 @@ import { TasksService } from './tasks.service';
     TaskJobs,
     Reconciler,
   ],
-  exports: [TaskFactory, FollowUpRules, SafetyChecks],
+  exports: [TaskFactory, FollowUpRules, SafetyChecks, TasksService],
 })
 export class TasksModule {}

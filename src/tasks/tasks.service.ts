@@ -380,4 +380,30 @@ export class TasksService {
       ]);
     }
   }
+
+  /**
+   * A referral was answered or withdrawn: its open follow-up tasks are done.
+   * Called by the referrals module inside its transition; each task closed is
+   * audited like any other.
+   */
+  async closeReferralFollowUps(m: EntityManager, actor: Actor, referralId: string, note: string): Promise<void> {
+    const [closed] = (await m.query(
+      `UPDATE tasks t SET status = 'done', closed_at = now(), note = coalesce(t.note, $2), updated_at = now(), version = t.version + 1
+        FROM cases c
+        WHERE t.referral_id = $1 AND t.kind = 'referral_followup' AND t.status = 'open' AND c.id = t.case_id
+        RETURNING t.id, c.district_id`,
+      [referralId, note],
+    )) as [{ id: string; district_id: string | null }[], number];
+    await this.audit.recordMany(
+      m,
+      actor,
+      closed.map((t) => ({
+        action: 'transition',
+        entityType: 'task',
+        entityId: t.id,
+        districtId: t.district_id,
+        summary: { to: 'done', kind: 'referral_followup', referralId },
+      })),
+    );
+  }
 }
