@@ -38,5 +38,6 @@ import { TokenService } from './token.service';
   ],
   controllers: [AuthController],
   providers: [AuthService, TokenService, LocalStrategy, JwtStrategy, FirstAdmin],
+  exports: [TokenService],
 })
 export class AuthModule {}

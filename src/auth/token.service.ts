@@ -70,6 +70,11 @@ export class TokenService {
     return row;
   }
 
+  /** Forgets refresh tokens a day after they expired (the reconciliation sweep's housekeeping). */
+  async pruneExpired(m: EntityManager): Promise<void> {
+    await m.query(`DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day'`);
+  }
+
   async revokeFamily(m: EntityManager, familyId: string): Promise<void> {
     await m.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [
       familyId,

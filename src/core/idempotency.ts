@@ -34,6 +34,13 @@ function canonical(value: unknown): string {
 export class Idempotency {
   constructor(private readonly db: DataSource) {}
 
+  /** Forgets keys older than the window (the reconciliation sweep's housekeeping). */
+  async prune(): Promise<void> {
+    await this.db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [
+      IDEMPOTENCY_WINDOW_HOURS,
+    ]);
+  }
+
   /**
    * Runs `work` once per key. The key row keeps only what `memo.keep` picks
    * (the ids created), never the response body: a repeat answers with

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Case } from '../cases/case.entity';
 import { AppConfig } from '../core/config/app-config';
-import { IDEMPOTENCY_WINDOW_HOURS } from '../core/idempotency';
+import { TokenService } from '../auth/token.service';
+import { Idempotency } from '../core/idempotency';
 import { JobHandler } from '../core/queue/job-handler.decorator';
 import { JobName } from '../core/queue/jobs';
 import { OutboxRelay } from '../core/queue/outbox';
@@ -30,6 +31,8 @@ export class Reconciler {
   constructor(
     private readonly db: DataSource,
     private readonly relay: OutboxRelay,
+    private readonly idempotency: Idempotency,
+    private readonly tokens: TokenService,
     private readonly rescheduler: Rescheduler,
     private readonly factory: TaskFactory,
     private readonly rules: FollowUpRules,
@@ -87,10 +90,9 @@ export class Reconciler {
   }
 
   private async housekeeping(): Promise<void> {
-    await this.db.query(`DELETE FROM outbox WHERE sent_at < now() - interval '7 days'`);
-    await this.db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [
-      IDEMPOTENCY_WINDOW_HOURS,
-    ]);
-    await this.db.query(`DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day'`);
+    // Each table's owner forgets its own old rows.
+    await this.relay.prune();
+    await this.idempotency.prune();
+    await this.tokens.pruneExpired(this.db.manager);
   }
 }

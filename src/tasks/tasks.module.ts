@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
 import { CasesModule } from '../cases/cases.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ConferencesService } from './conferences.service';
@@ -14,7 +15,7 @@ import { TasksService } from './tasks.service';
 
 /** Follow-up tasks and the rules the system runs on its own (they hear of cases through domain events). */
 @Module({
-  imports: [AuditModule, NotificationsModule, CasesModule],
+  imports: [AuditModule, AuthModule, NotificationsModule, CasesModule],
   controllers: [TasksController],
   providers: [
     TaskFactory,

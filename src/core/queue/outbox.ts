@@ -75,6 +75,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return this.running;
   }
 
+  /** Forgets rows sent more than a week ago (the reconciliation sweep's housekeeping). */
+  async prune(): Promise<void> {
+    await this.db.query(`DELETE FROM outbox WHERE sent_at < now() - interval '7 days'`);
+  }
+
   private async flushAll(): Promise<number> {
     let total = 0;
     for (;;) {
