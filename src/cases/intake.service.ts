@@ -89,30 +89,28 @@ export class IntakeService {
   }
 
   private intakeOnce(actor: Actor, dto: IntakeDto, idempotencyKey: string | undefined) {
-    return this.idempotency.run(
-      actor.userId,
-      'intake',
-      idempotencyKey,
-      dto,
-      201,
-      (m) => (dto.caseId ? this.addToCase(m, actor, dto.caseId, dto) : this.open(m, actor, dto)),
-      {
-        keep: (r) => ({
-          caseId: r.case.id,
-          consultationId: r.consultation.id,
-          ...(isReceipt(r) ? { answer: 'receipt' } : {}),
-        }),
-        replay: async (m, kept) =>
-          this.result(
-            m,
-            actor,
-            kept.caseId,
-            await m.getRepository(Consultation).findOneByOrFail({ id: kept.consultationId }),
-            // A receipt is answered again as a receipt; a full answer is read again through the policy.
-            kept.answer === 'receipt' ? { audit: false } : { audit: true },
-          ),
-      },
-    );
+    return this.idempotency.run({
+      userId: actor.userId,
+      scope: 'intake',
+      key: idempotencyKey,
+      body: dto,
+      status: 201,
+      work: (m) => (dto.caseId ? this.addToCase(m, actor, dto.caseId, dto) : this.open(m, actor, dto)),
+      keep: (r) => ({
+        caseId: r.case.id,
+        consultationId: r.consultation.id,
+        ...(isReceipt(r) ? { answer: 'receipt' } : {}),
+      }),
+      replay: async (m, kept) =>
+        this.result(
+          m,
+          actor,
+          kept.caseId,
+          await m.getRepository(Consultation).findOneByOrFail({ id: kept.consultationId }),
+          // A receipt is answered again as a receipt; a full answer is read again through the policy.
+          kept.answer === 'receipt' ? { audit: false } : { audit: true },
+        ),
+    });
   }
 
   /**
@@ -215,7 +213,7 @@ export class IntakeService {
 
     const occurredAt = new Date(dto.consultation.occurredAt);
     const { number, fiscalYear } = await nextCaseNumber(m, occurredAt, this.config.TZ_BUSINESS);
-    const districtId = await this.districts.suggest(home.address, m);
+    const districtId = await this.districts.suggest(m, home.address);
     const consultation = dto.consultation;
     const c = await m.getRepository(Case).save(
       m.getRepository(Case).create({

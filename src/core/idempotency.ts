@@ -42,21 +42,25 @@ export class Idempotency {
   }
 
   /**
-   * Runs `work` once per key. The key row keeps only what `memo.keep` picks
+   * Runs `work` once per key. The key row keeps only what `keep` picks
    * (the ids created), never the response body: a repeat answers with
-   * `memo.replay`, which reads the records again through the access policy,
+   * `replay`, which reads the records again through the access policy,
    * so a repeat by someone who has since lost sight of the case is a 404 and
    * its read is audited like any other.
    */
-  async run<T, K extends Record<string, string>>(
-    userId: string,
-    scope: string,
-    key: string | undefined,
-    body: unknown,
-    status: number,
-    work: (m: EntityManager) => Promise<T>,
-    memo: { keep: (result: T) => K; replay: (m: EntityManager, kept: K) => Promise<T> },
-  ): Promise<Replayable<T>> {
+  async run<T, K extends Record<string, string>>(o: {
+    /** Whose key: keys are per user and scope. */
+    userId: string;
+    scope: string;
+    key: string | undefined;
+    body: unknown;
+    /** The status of a first answer, given again on a repeat. */
+    status: number;
+    work: (m: EntityManager) => Promise<T>;
+    keep: (result: T) => K;
+    replay: (m: EntityManager, kept: K) => Promise<T>;
+  }): Promise<Replayable<T>> {
+    const { userId, scope, key, body, status, work } = o;
     if (key === undefined) {
       return { status, body: await this.db.transaction(work), replayed: false };
     }
@@ -82,12 +86,12 @@ export class Idempotency {
         if (previous.request_hash !== hash) {
           throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with a different body');
         }
-        return { status: previous.status_code, body: await memo.replay(m, previous.response), replayed: true };
+        return { status: previous.status_code, body: await o.replay(m, previous.response), replayed: true };
       }
       const result = await work(m);
       await m.query(
         `UPDATE idempotency_keys SET status_code = $4, response = $5 WHERE user_id = $1 AND scope = $2 AND key = $3`,
-        [userId, scope, key, status, JSON.stringify(memo.keep(result))],
+        [userId, scope, key, status, JSON.stringify(o.keep(result))],
       );
       return { status, body: result, replayed: false };
     });

@@ -106,18 +106,19 @@ export class DistrictsService {
    * characters and spaces are normalized first; when several match, the
    * longest (most specific) area wins.
    */
-  async resolve(address: string, m: EntityManager = this.db.manager): Promise<DistrictView> {
-    const found = await this.match(address, m);
+  async resolve(address: string): Promise<DistrictView> {
+    // GET /districts/resolve reads outside any transaction; callers inside one use suggest(m, ...).
+    const found = await this.match(this.db.manager, address);
     if (!found) throw DomainError.notFound('District for that address');
     return view(found);
   }
 
   /** The id of the district an address lies in, or null: a suggestion for intake and for a move. */
-  async suggest(address: string, m: EntityManager = this.db.manager): Promise<string | null> {
-    return (await this.match(address, m))?.id ?? null;
+  async suggest(m: EntityManager, address: string): Promise<string | null> {
+    return (await this.match(m, address))?.id ?? null;
   }
 
-  private async match(address: string, m: EntityManager): Promise<District | null> {
+  private async match(m: EntityManager, address: string): Promise<District | null> {
     const normalized = normalizeAddress(address);
     let best: { district: District; length: number } | null = null;
     for (const district of await m.getRepository(District).find({ order: { code: 'ASC' } })) {

@@ -150,7 +150,7 @@ export class ContactsService {
         movedOn: dto.movedOn,
         recordedBy: actor.userId,
       });
-      const suggestedDistrictId = await this.districts.suggest(dto.address, m);
+      const suggestedDistrictId = await this.districts.suggest(m, dto.address);
       const districtChanged = suggestedDistrictId !== c.districtId;
       await m.query(`INSERT INTO case_events (case_id, actor_id, kind, details) VALUES ($1, $2, 'moved', $3)`, [
         c.id,

@@ -82,7 +82,13 @@ export class ReferralsService {
 
   create(actor: Actor, dto: CreateReferralDto, key: string | undefined): Promise<Replayable<ReferralView>> {
     const run = () =>
-      this.idempotency.run(actor.userId, 'referral', key, dto, 201, (m) => this.record(m, actor, dto), {
+      this.idempotency.run({
+        userId: actor.userId,
+        scope: 'referral',
+        key,
+        body: dto,
+        status: 201,
+        work: (m) => this.record(m, actor, dto),
         keep: (r) => ({ referralId: r.id, ...(r.case ? {} : { answer: 'receipt' }) }),
         // A receipt is answered again as a receipt; a full answer is read again through the policy.
         replay: async (m, kept) => {
