@@ -54,7 +54,8 @@ export interface SubCount {
 /** A figure beside the count in every row, aggregated by PostgreSQL over an input column. */
 export interface ExtraValue {
   sql: string;
-  aggregate: 'count_distinct' | 'median';
+  /** `sum`: a total over the facts (persons, nights), 0 where there are none. */
+  aggregate: 'count_distinct' | 'median' | 'sum';
   /** Column label in exports. */
   label: Label;
 }
@@ -178,7 +179,9 @@ export async function runReport(
   const aggregate = (v: ExtraValue, i: number) =>
     v.aggregate === 'count_distinct'
       ? `count(DISTINCT f.v${i})::int`
-      : `percentile_cont(0.5) WITHIN GROUP (ORDER BY f.v${i})`;
+      : v.aggregate === 'sum'
+        ? `coalesce(sum(f.v${i}), 0)::float8`
+        : `percentile_cont(0.5) WITHIN GROUP (ORDER BY f.v${i})`;
   const sql = `
     SELECT f.period,
       ${[
@@ -223,7 +226,7 @@ export async function runReport(
     values.forEach(([name, v], i) => {
       out[name] = perPeriod.map((r) => {
         const x = r[`v${i}`] as number | null | undefined;
-        if (v.aggregate === 'count_distinct') return x ?? 0;
+        if (v.aggregate !== 'median') return x ?? 0;
         return x === null || x === undefined ? null : Math.round(Number(x) * 10) / 10;
       });
     });

@@ -54,6 +54,17 @@ export class StatsController {
     return this.stats.query(actor, 'safety_checks', query);
   }
 
+  /**
+   * Services per service (or district, month): uses (延べ回数) in `counts`, households, persons (延べ人数),
+   * nights and hours beside them (docs/domain.md).
+   */
+  @Allow('stats.read')
+  @Get('services')
+  @ApiOkResponse({ type: StatsTableDto })
+  services(@CurrentActor() actor: Actor, @Query() query: StatsQuery): Promise<StatsTableDto> {
+    return this.stats.query(actor, 'services', query);
+  }
+
   /** Queues an export; the `reports` worker builds the file. */
   @Allow('stats.read')
   @Post('exports')

@@ -46,6 +46,8 @@ const READERS: Record<string, string> = {
     "statistics facts: aggregates only, runReport scopes them by scopedToCasesSql(actor, 'stats.read')",
   'stats/reports/safety-checks.report.ts':
     "statistics facts: aggregates only, runReport scopes them by scopedToCasesSql(actor, 'stats.read')",
+  'stats/reports/services.report.ts':
+    "statistics facts: aggregates only, runReport scopes them by scopedToCasesSql(actor, 'stats.read')",
 };
 
 /** Where a list query over case data may run: the read path, and the system's sweeps and rules (no actor to scope by). */

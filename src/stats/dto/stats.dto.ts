@@ -117,6 +117,21 @@ export class StatsRowDto {
   })
   medianHours?: (number | null)[];
 
+  @ApiPropertyOptional({ type: [Number], description: 'services report: households that used it (siblings share one)' })
+  householdCounts?: number[];
+
+  @ApiPropertyOptional({
+    type: [Number],
+    description: 'services report: persons served, summed over the uses (延べ人数)',
+  })
+  personCounts?: number[];
+
+  @ApiPropertyOptional({ type: [Number], description: 'services report: nights of the stays' })
+  nights?: number[];
+
+  @ApiPropertyOptional({ type: [Number], description: 'services report: hours of the uses measured in hours' })
+  hours?: number[];
+
   @ApiPropertyOptional({ type: () => [StatsRowDto], description: 'A tree dimension: the children beneath' })
   children?: StatsRowDto[];
 }
@@ -130,6 +145,18 @@ export class StatsTotalDto {
 
   @ApiPropertyOptional({ type: [Number], nullable: true })
   medianHours?: (number | null)[];
+
+  @ApiPropertyOptional({ type: [Number] })
+  householdCounts?: number[];
+
+  @ApiPropertyOptional({ type: [Number] })
+  personCounts?: number[];
+
+  @ApiPropertyOptional({ type: [Number] })
+  nights?: number[];
+
+  @ApiPropertyOptional({ type: [Number] })
+  hours?: number[];
 }
 
 export class SubCountDto {

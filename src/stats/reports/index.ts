@@ -3,6 +3,7 @@ import { casesReport } from './cases.report';
 import { consultationsReport } from './consultations.report';
 import { referralsReport } from './referrals.report';
 import { safetyChecksReport } from './safety-checks.report';
+import { servicesReport } from './services.report';
 
 /**
  * Every report, by the name exports use (`report` of POST /stats/exports).
@@ -13,6 +14,7 @@ export const REPORTS = {
   cases: casesReport,
   referrals: referralsReport,
   safety_checks: safetyChecksReport,
+  services: servicesReport,
 } satisfies Record<string, ReportDefinition>;
 
 export type ReportName = keyof typeof REPORTS;
