@@ -3,13 +3,13 @@
 # (`node dist/src/worker.js`). See README.md, "Docker Compose".
 
 # ---- build: compile TypeScript, then keep only production dependencies ----
-FROM node:20-bookworm-slim AS build
+FROM node:24.21.0-bookworm-slim AS build
 # argon2 is a native addon: node-gyp needs these when no prebuilt binary fits.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends python3 make g++ \
     && rm -rf /var/lib/apt/lists/*
-# The image ships npm 10, which ignores the allowScripts field of package.json
-# and would run every install script; npm 11 honours it, as on developer machines.
+# npm 11.19 honours the allowScripts field of package.json (older npm ignores it
+# and would run every install script), as on developer machines and in CI.
 RUN npm install -g npm@11.19.1 --no-audit --no-fund
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -23,7 +23,7 @@ COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime ----
-FROM node:20-bookworm-slim AS runtime
+FROM node:24.21.0-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 # Owned by root and read-only to the process: it writes nothing to disk.
