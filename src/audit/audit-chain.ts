@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../core/config/app-config';
@@ -55,29 +56,39 @@ export function entryHash(prevHash: string, seq: string, row: SealedRow): string
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
-export interface ChainReport {
-  valid: boolean;
-  sealed: number;
-  unsealed: number;
+export const CHAIN_BREAKS = [
+  'hash_mismatch',
+  'prev_hash_mismatch',
+  'sequence_gap',
+  'truncated',
+  'checkpoint_mismatch',
+  'checkpoint_forged',
+] as const;
+
+export class BrokenLink {
+  @ApiProperty() seq!: string;
+  @ApiProperty({ type: String, nullable: true }) id!: string | null;
+  @ApiProperty({ enum: CHAIN_BREAKS }) reason!: (typeof CHAIN_BREAKS)[number];
+}
+
+export class ChainCheckpoint {
+  @ApiProperty() seq!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) signedAt!: Date;
+}
+
+export class ChainReport {
+  @ApiProperty() valid!: boolean;
+  @ApiProperty() sealed!: number;
+  @ApiProperty() unsealed!: number;
   /**
    * The first entry whose link does not hold, and why; or the newest signed
    * checkpoint the chain no longer matches: its entry is gone (`truncated`),
    * differs (`checkpoint_mismatch`, history re-chained), or the checkpoint
    * itself was not signed with our key (`checkpoint_forged`).
    */
-  firstBroken: {
-    seq: string;
-    id: string | null;
-    reason:
-      | 'hash_mismatch'
-      | 'prev_hash_mismatch'
-      | 'sequence_gap'
-      | 'truncated'
-      | 'checkpoint_mismatch'
-      | 'checkpoint_forged';
-  } | null;
+  @ApiProperty({ type: BrokenLink, nullable: true }) firstBroken!: BrokenLink | null;
   /** The newest signed checkpoint the chain was checked against (null: none yet, or no AUDIT_ANCHOR_KEY). */
-  checkpoint: { seq: string; signedAt: Date } | null;
+  @ApiProperty({ type: ChainCheckpoint, nullable: true }) checkpoint!: ChainCheckpoint | null;
 }
 
 interface CheckpointRow {

@@ -1,13 +1,28 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Actor, scopeWhere } from '../access/policy';
+import { ApiDateTime, ApiUuid } from '../core/http/openapi';
 import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
 import { AuditEvent } from './audit-event.entity';
 import { AuditChain, ChainReport } from './audit-chain';
 import { AuditLog } from './audit.service';
 import { ListAuditEventsQuery } from './dto/audit.dto';
 
-export type AuditEventView = Omit<AuditEvent, 'prevHash' | 'hash' | 'seq' | 'sealedAt'> & { sealed: boolean };
+export class AuditEventView {
+  @ApiProperty({ description: 'Increasing, in the order written' }) id!: string;
+  @ApiDateTime() occurredAt!: Date;
+  @ApiUuid({ nullable: true }) actorId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) actorUsername!: string | null;
+  @ApiProperty({ description: 'code list `audit_actions`' }) action!: string;
+  @ApiProperty() entityType!: string;
+  @ApiProperty({ type: String, nullable: true }) entityId!: string | null;
+  @ApiUuid({ nullable: true }) districtId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) clientIp!: string | null;
+  @ApiProperty({ type: String, nullable: true }) requestId!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) summary!: Record<string, unknown>;
+  @ApiProperty({ description: 'Sealed into the hash chain' }) sealed!: boolean;
+}
 
 /** Reading the audit log: admins all entries, supervisors those about their districts' cases. */
 @Injectable()
@@ -44,7 +59,20 @@ export class AuditEventsService {
       rows,
       limit,
       (a) => [a.id],
-      ({ prevHash: _p, hash: _h, seq, sealedAt: _s, ...rest }) => ({ ...rest, sealed: seq !== null }),
+      (e): AuditEventView => ({
+        id: e.id,
+        occurredAt: e.occurredAt,
+        actorId: e.actorId,
+        actorUsername: e.actorUsername,
+        action: e.action,
+        entityType: e.entityType,
+        entityId: e.entityId,
+        districtId: e.districtId,
+        clientIp: e.clientIp,
+        requestId: e.requestId,
+        summary: e.summary,
+        sealed: e.seq !== null,
+      }),
     );
   }
 

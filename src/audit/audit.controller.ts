@@ -1,8 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPage, ApiResult } from '../core/http/openapi';
+import type { Page } from '../core/http/pagination';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
-import { AuditEventsService } from './audit-events.service';
+import { ChainReport } from './audit-chain';
+import { AuditEventsService, AuditEventView } from './audit-events.service';
 import { ListAuditEventsQuery } from './dto/audit.dto';
 
 @ApiTags('audit')
@@ -13,14 +16,18 @@ export class AuditController {
 
   @Allow('audit.read')
   @Get()
-  list(@CurrentActor() actor: Actor, @Query() query: ListAuditEventsQuery) {
+  @ApiOperation({ summary: 'Read the audit log, newest first' })
+  @ApiPage(AuditEventView)
+  list(@CurrentActor() actor: Actor, @Query() query: ListAuditEventsQuery): Promise<Page<AuditEventView>> {
     return this.events.list(actor, query);
   }
 
   /** Walks the sealed hash chain and names the first broken link. Admins only: it covers every entry. */
   @Allow('audit.verify')
   @Get('verify')
-  verify(@CurrentActor() actor: Actor) {
+  @ApiOperation({ summary: "Verify the audit log's hash chain" })
+  @ApiResult(ChainReport)
+  verify(@CurrentActor() actor: Actor): Promise<ChainReport> {
     return this.events.verify(actor);
   }
 }

@@ -1,16 +1,17 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContent, ApiProblems, ApiResult } from '../core/http/openapi';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { AnyUser, CurrentActor, DuringPasswordChange } from '../access/decorators';
 import { Public } from '../core/http/public';
 import type { Actor } from '../access/policy';
 import { originOf } from '../core/http/request-origin';
-import { UsersService } from '../directory/users.service';
+import { Profile, UsersService } from '../directory/users.service';
 import { AuthService } from './auth.service';
-import { ChangePasswordDto, LoginDto, RefreshDto } from './dto/auth.dto';
+import { ChangePasswordDto, LoginDto, LoginResult, RefreshDto } from './dto/auth.dto';
 import { LoginGuard } from './login.guard';
-import type { TokenPair } from './token.service';
+import { TokenPair } from './token.service';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -26,7 +27,12 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(ThrottlerGuard, LoginGuard)
   @ApiBody({ type: LoginDto })
-  async login(@Req() request: FastifyRequest & { user: { user: { id: string }; tokens: TokenPair } }) {
+  @ApiOperation({ summary: 'Log in with username and password' })
+  @ApiResult(LoginResult)
+  @ApiProblems(400, 401, 429)
+  async login(
+    @Req() request: FastifyRequest & { user: { user: { id: string }; tokens: TokenPair } },
+  ): Promise<LoginResult> {
     const { user, tokens } = request.user;
     return { ...tokens, user: await this.users.profile(user.id) };
   }
@@ -35,7 +41,10 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
-  refresh(@Body() body: RefreshDto, @Req() request: FastifyRequest) {
+  @ApiOperation({ summary: 'Trade a refresh token for a new token pair' })
+  @ApiResult(TokenPair)
+  @ApiProblems(401, 429)
+  refresh(@Body() body: RefreshDto, @Req() request: FastifyRequest): Promise<TokenPair> {
     return this.auth.refresh(body.refreshToken, originOf(request));
   }
 
@@ -44,6 +53,8 @@ export class AuthController {
   @ApiBearerAuth()
   @Post('logout')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a refresh token' })
+  @ApiNoContent()
   async logout(@CurrentActor() actor: Actor, @Body() body: RefreshDto): Promise<void> {
     await this.auth.logout(actor, body.refreshToken);
   }
@@ -52,7 +63,9 @@ export class AuthController {
   @DuringPasswordChange()
   @ApiBearerAuth()
   @Get('me')
-  me(@CurrentActor() actor: Actor) {
+  @ApiOperation({ summary: 'Who you are: roles and districts' })
+  @ApiResult(Profile)
+  me(@CurrentActor() actor: Actor): Promise<Profile> {
     return this.users.profile(actor.userId);
   }
 
@@ -61,6 +74,8 @@ export class AuthController {
   @ApiBearerAuth()
   @Post('password')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Change your password' })
+  @ApiNoContent()
   async changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordDto): Promise<void> {
     await this.auth.changePassword(actor, body.currentPassword, body.newPassword);
   }

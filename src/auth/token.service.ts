@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { ApiProperty } from '@nestjs/swagger';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../core/errors/domain-error';
@@ -14,10 +15,10 @@ export interface AccessTokenPayload {
   tv: number;
 }
 
-export interface TokenPair {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
+export class TokenPair {
+  @ApiProperty({ description: 'Bearer token for the Authorization header' }) accessToken!: string;
+  @ApiProperty({ description: 'One use: POST /auth/refresh answers a new pair' }) refreshToken!: string;
+  @ApiProperty({ description: 'Seconds until the access token expires' }) expiresIn!: number;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

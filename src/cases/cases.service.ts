@@ -21,30 +21,7 @@ import { Consultation } from './consultation.entity';
 import { AssignmentDto, CaseTransitionDto, ListCasesQuery, UpdateCaseDto } from './dto/case.dto';
 import { setHouseholdAddress } from './household-addresses';
 import { Household, HouseholdMember, Person } from './person.entity';
-import { caseHeader, CaseHeader, caseView, CaseView, consultationView, ConsultationView } from './views';
-
-export type CaseDetail = CaseView & {
-  recentConsultations: ConsultationView[];
-  allowedActions: string[];
-  siblingCases: SiblingCase[];
-};
-
-export interface CaseListItem {
-  id: string;
-  number: string;
-  status: string;
-  districtId: string | null;
-  primaryCounselorId: string | null;
-  subjectName: string;
-  subjectNameKana: string | null;
-  subjectBirthDate: string | null;
-  mainConsultationType: string;
-  protection: string;
-  risk: string | null;
-  confidential: boolean;
-  openedAt: Date;
-  version: number;
-}
+import { caseHeader, CaseDetail, CaseHeader, CaseListItem, caseView, CaseEventView, consultationView } from './views';
 
 const RECENT_CONSULTATIONS = 20;
 
@@ -329,7 +306,7 @@ export class CasesService {
   }
 
   /** GET /cases/{id}/events: the timeline, oldest first. */
-  async events(actor: Actor, id: string) {
+  async events(actor: Actor, id: string): Promise<Page<CaseEventView>> {
     return this.db.transaction(async (m) => {
       const c = await this.records.load(m, actor, id, 'case.read');
       const events = await m.getRepository(CaseEvent).find({ where: { caseId: id }, order: { id: 'ASC' } });
@@ -339,7 +316,18 @@ export class CasesService {
         entityId: id,
         districtId: c.districtId,
       });
-      return { items: events, nextCursor: null };
+      const items = events.map((e): CaseEventView => ({
+        id: e.id,
+        occurredAt: e.occurredAt,
+        actorId: e.actorId,
+        kind: e.kind,
+        action: e.action,
+        fromStatus: e.fromStatus,
+        toStatus: e.toStatus,
+        reason: e.reason,
+        details: e.details,
+      }));
+      return { items, nextCursor: null };
     });
   }
 }

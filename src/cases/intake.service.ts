@@ -17,7 +17,7 @@ import { ConsultationsService } from './consultations.service';
 import { HouseholdDto, IntakeDto, SubjectDto } from './dto/intake.dto';
 import { setHouseholdAddress } from './household-addresses';
 import { Household, HouseholdMember, Person } from './person.entity';
-import { consultationView, ConsultationView } from './views';
+import { consultationView, IntakeResult } from './views';
 import { CasesService } from './cases.service';
 
 export interface DuplicateCandidate {
@@ -25,13 +25,6 @@ export interface DuplicateCandidate {
   caseNumber: string;
   districtId: string | null;
   status: string;
-}
-
-export interface IntakeResult {
-  case:
-    | Awaited<ReturnType<CasesService['view']>>
-    | { id: string; number: string; status: string; districtId: string | null };
-  consultation: ConsultationView | { id: string; caseId: string };
 }
 
 /** The answer was a receipt (ids, number, status, district), not the case. */

@@ -1,14 +1,156 @@
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { ApiCode, ApiDate, ApiDateTime, ApiUuid, ApiUuids } from '../core/http/openapi';
+import { CASE_STATUSES } from '../codes/code-lists';
 import type { Case } from './case.entity';
+import { SiblingCase } from './siblings';
 import type { Consultation } from './consultation.entity';
 import type { Household, HouseholdMember, Person } from './person.entity';
 
-export interface CaseHeader {
-  id: string;
-  number: string;
-  status: string;
-  districtId: string | null;
+/*
+ * What the cases endpoints answer. Each is a class so that the OpenAPI
+ * document describes exactly what the handlers return (the view functions
+ * below are typed by them).
+ */
+
+/** The part of a case every role with case access may see (access.md). */
+export class CaseHeader {
+  @ApiUuid() id!: string;
+  @ApiProperty({ example: '2026-00042' }) number!: string;
+  @ApiCode(CASE_STATUSES) status!: string;
+  @ApiUuid({ nullable: true }) districtId!: string | null;
   /** The child's initials in kana (タ・ハ), all staff may see (access.md). */
-  initials: string;
+  @ApiProperty({ example: 'タ・ハ' }) initials!: string;
+}
+
+export class PersonView {
+  @ApiUuid() id!: string;
+  @ApiProperty() familyName!: string;
+  @ApiProperty() givenName!: string;
+  @ApiProperty({ type: String, nullable: true }) familyNameKana!: string | null;
+  @ApiProperty({ type: String, nullable: true }) givenNameKana!: string | null;
+  @ApiDate({ nullable: true }) birthDate!: string | null;
+  @ApiDate({ nullable: true }) expectedDueDate!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'code list `sexes`' }) sex!: string | null;
+  @ApiProperty({ type: String, nullable: true }) school!: string | null;
+}
+
+export class SubjectView extends PersonView {
+  @ApiProperty({ description: 'code list `subject_kinds`' }) kind!: string;
+}
+
+export class HouseholdMemberView extends PersonView {
+  @ApiProperty({ description: 'code list `relationships`' }) relationship!: string;
+}
+
+export class HouseholdView {
+  @ApiUuid() id!: string;
+  @ApiProperty() address!: string;
+  @ApiProperty({ type: [HouseholdMemberView] }) members!: HouseholdMemberView[];
+}
+
+export class CaseFlags {
+  @ApiProperty() confidential!: boolean;
+  @ApiProperty() youngCarer!: boolean;
+  @ApiProperty() dvInvolved!: boolean;
+}
+
+export class CaseView {
+  @ApiUuid() id!: string;
+  @ApiProperty({ example: '2026-00042' }) number!: string;
+  @ApiProperty({ description: 'Japanese fiscal year the case was opened in' }) fiscalYear!: number;
+  @ApiCode(CASE_STATUSES) status!: string;
+  @ApiUuid({ nullable: true }) districtId!: string | null;
+  @ApiUuid({ nullable: true }) primaryCounselorId!: string | null;
+  @ApiUuids() coCounselorIds!: string[];
+  @ApiProperty({ type: SubjectView }) subject!: SubjectView;
+  @ApiProperty({ type: HouseholdView }) household!: HouseholdView;
+  @ApiProperty({ description: 'code list `consultation_types`' }) mainConsultationType!: string;
+  @ApiProperty({ type: [String] }) consultationTypes!: string[];
+  @ApiProperty({ description: 'code list `protection_registrations`' }) protection!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'code list `risk_levels`' }) risk!: string | null;
+  @ApiProperty({ type: [String], description: 'code list `abuse_types`' }) abuseTypes!: string[];
+  @ApiProperty({ type: String, nullable: true, description: 'code list `main_abuser_relations`' })
+  mainAbuser!: string | null;
+  @ApiProperty({ type: CaseFlags }) flags!: CaseFlags;
+  @ApiProperty() hasReferral!: boolean;
+  @ApiDateTime() openedAt!: Date;
+  @ApiDateTime({ nullable: true }) acceptedAt!: Date | null;
+  @ApiDateTime({ nullable: true }) closedAt!: Date | null;
+  @ApiProperty({ type: String, nullable: true, description: 'code list `closure_reasons`' })
+  closureReason!: string | null;
+  @ApiProperty({ description: 'Send back as If-Match' }) version!: number;
+}
+
+export class ConsultationView {
+  @ApiUuid() id!: string;
+  @ApiUuid() caseId!: string;
+  @ApiDateTime() occurredAt!: Date;
+  @ApiProperty() durationMinutes!: number;
+  @ApiUuid() counselorId!: string;
+  @ApiProperty({ description: 'code list `channels`' }) channel!: string;
+  @ApiProperty({ description: 'code list `routes`' }) route!: string;
+  @ApiProperty({ description: 'code list `consultation_types`' }) consultationType!: string;
+  @ApiProperty() bullying!: boolean;
+  @ApiProperty({ type: [String] }) abuseTypes!: string[];
+  @ApiProperty({ type: String, nullable: true }) mainAbuser!: string | null;
+  @ApiProperty() abuseNotification!: boolean;
+  @ApiProperty({ description: 'Outside office hours (OFFICE_HOURS)' }) afterHours!: boolean;
+  @ApiProperty() summary!: string;
+  @ApiProperty({ type: String, nullable: true }) nextAction!: string | null;
+  @ApiProperty() isIntake!: boolean;
+  @ApiDateTime() createdAt!: Date;
+}
+
+/** A case as counselors and supervisors read it: the record, its latest consultations, what may be done next. */
+export class CaseDetail extends CaseView {
+  @ApiProperty({ type: [ConsultationView], description: 'The latest 20' }) recentConsultations!: ConsultationView[];
+  @ApiProperty({ type: [String], description: 'Transition actions the case allows now' }) allowedActions!: string[];
+  @ApiProperty({ type: [SiblingCase], description: "Siblings' cases in the same household that you may read" })
+  siblingCases!: SiblingCase[];
+}
+
+/** A row of the case list for those who may read cases in full. */
+export class CaseListItem {
+  @ApiUuid() id!: string;
+  @ApiProperty({ example: '2026-00042' }) number!: string;
+  @ApiCode(CASE_STATUSES) status!: string;
+  @ApiUuid({ nullable: true }) districtId!: string | null;
+  @ApiUuid({ nullable: true }) primaryCounselorId!: string | null;
+  @ApiProperty() subjectName!: string;
+  @ApiProperty({ type: String, nullable: true }) subjectNameKana!: string | null;
+  @ApiDate({ nullable: true }) subjectBirthDate!: string | null;
+  @ApiProperty() mainConsultationType!: string;
+  @ApiProperty() protection!: string;
+  @ApiProperty({ type: String, nullable: true }) risk!: string | null;
+  @ApiProperty() confidential!: boolean;
+  @ApiDateTime() openedAt!: Date;
+  @ApiProperty() version!: number;
+}
+
+/** One line of a case's timeline (`/code-lists`: `case_event_kinds`, `case_actions`). */
+export class CaseEventView {
+  @ApiProperty({ description: 'Increasing; the timeline order' }) id!: string;
+  @ApiDateTime() occurredAt!: Date;
+  @ApiUuid({ nullable: true }) actorId!: string | null;
+  @ApiProperty({ description: 'code list `case_event_kinds`' }) kind!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'code list `case_actions`' }) action!: string | null;
+  @ApiCode(CASE_STATUSES, { nullable: true }) fromStatus!: string | null;
+  @ApiCode(CASE_STATUSES, { nullable: true }) toStatus!: string | null;
+  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
+}
+
+/** What an intake answers about a case its author may no longer read (another district): the receipt only. */
+export class CaseReceipt {
+  @ApiUuid() id!: string;
+  @ApiProperty() number!: string;
+  @ApiCode(CASE_STATUSES) status!: string;
+  @ApiUuid({ nullable: true }) districtId!: string | null;
+}
+
+export class ConsultationReceipt {
+  @ApiUuid() id!: string;
+  @ApiUuid() caseId!: string;
 }
 
 export const initialsOf = (p: Pick<Person, 'familyNameKana' | 'givenNameKana' | 'familyName' | 'givenName'>) =>
@@ -18,7 +160,7 @@ export function caseHeader(c: Case, subject: Person): CaseHeader {
   return { id: c.id, number: c.number, status: c.status, districtId: c.districtId, initials: initialsOf(subject) };
 }
 
-export function personView(p: Person) {
+export function personView(p: Person): PersonView {
   return {
     id: p.id,
     familyName: p.familyName,
@@ -37,7 +179,7 @@ export function caseView(
   subject: Person,
   household: Household,
   members: (HouseholdMember & { person: Person })[],
-) {
+): CaseView {
   return {
     id: c.id,
     number: c.number,
@@ -68,9 +210,7 @@ export function caseView(
   };
 }
 
-export type CaseView = ReturnType<typeof caseView>;
-
-export function consultationView(c: Consultation) {
+export function consultationView(c: Consultation): ConsultationView {
   return {
     id: c.id,
     caseId: c.caseId,
@@ -92,4 +232,12 @@ export function consultationView(c: Consultation) {
   };
 }
 
-export type ConsultationView = ReturnType<typeof consultationView>;
+/** POST /intakes: the case (in full, as a header, or a receipt, by what the author may read) and the consultation. */
+@ApiExtraModels(CaseDetail, CaseHeader, CaseReceipt, ConsultationView, ConsultationReceipt)
+export class IntakeResult {
+  @ApiProperty({ oneOf: [CaseDetail, CaseHeader, CaseReceipt].map((t) => ({ $ref: getSchemaPath(t) })) })
+  case!: CaseDetail | CaseHeader | CaseReceipt;
+
+  @ApiProperty({ oneOf: [ConsultationView, ConsultationReceipt].map((t) => ({ $ref: getSchemaPath(t) })) })
+  consultation!: ConsultationView | ConsultationReceipt;
+}

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiDateTime, ApiUuid } from '../core/http/openapi';
 import { DataSource, EntityManager } from 'typeorm';
 import { allows, Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
@@ -13,22 +15,22 @@ import { User } from './user.entity';
 import { DomainEvents } from '../core/events/domain-events';
 import { MembershipEnded } from './directory.events';
 
-export interface DistrictView {
-  id: string;
-  code: string;
-  name: string;
-  areas: string[];
-  version: number;
+export class DistrictView {
+  @ApiUuid() id!: string;
+  @ApiProperty() code!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: [String], description: 'Town names or postal codes' }) areas!: string[];
+  @ApiProperty() version!: number;
 }
 
-export interface MembershipView {
-  id: string;
-  districtId: string;
-  userId: string;
-  displayName: string;
-  role: MemberRole | 'supervisor';
-  validFrom: Date;
-  validTo: Date | null;
+export class MembershipView {
+  @ApiUuid() id!: string;
+  @ApiUuid() districtId!: string;
+  @ApiUuid() userId!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ enum: ['member', 'lead', 'supervisor'] }) role!: MemberRole | 'supervisor';
+  @ApiDateTime() validFrom!: Date;
+  @ApiDateTime({ nullable: true, description: 'Null while current' }) validTo!: Date | null;
 }
 
 const view = (d: District): DistrictView => ({
@@ -75,7 +77,7 @@ export class DistrictsService {
       } catch (error) {
         if (isUniqueViolation(error)) {
           throw new DomainError('conflict', 'A district with that code exists', {
-            errors: [{ field: 'code', message: 'is taken' }],
+            errors: [{ field: 'code', code: 'taken', message: 'is taken' }],
           });
         }
         throw error;

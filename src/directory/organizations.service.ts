@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiUuid } from '../core/http/openapi';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
@@ -8,10 +10,37 @@ import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
 import { CreateOrganizationDto, ListOrganizationsQuery, UpdateOrganizationDto } from './dto/organization.dto';
 import { Organization } from './organization.entity';
+import { ORGANIZATION_KINDS } from '../codes/code-lists';
 
-export type OrganizationView = Omit<Organization, 'createdAt' | 'updatedAt'>;
+export class OrganizationContactView {
+  @ApiProperty({ required: false }) phone?: string;
+  @ApiProperty({ required: false }) fax?: string;
+  @ApiProperty({ required: false }) email?: string;
+  @ApiProperty({ required: false }) address?: string;
+  @ApiProperty({ required: false }) person?: string;
+}
 
-const view = ({ createdAt: _c, updatedAt: _u, ...rest }: Organization): OrganizationView => rest;
+export class OrganizationView {
+  @ApiUuid() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ORGANIZATION_KINDS }) kind!: 'internal' | 'external';
+  @ApiProperty({ description: 'code list `organization_types`' }) type!: string;
+  @ApiProperty({ description: 'Member of the regional council (要対協)' }) councilMember!: boolean;
+  @ApiProperty({ type: OrganizationContactView }) contact!: OrganizationContactView;
+  @ApiProperty() active!: boolean;
+  @ApiProperty() version!: number;
+}
+
+const view = (o: Organization): OrganizationView => ({
+  id: o.id,
+  name: o.name,
+  kind: o.kind,
+  type: o.type,
+  councilMember: o.councilMember,
+  contact: o.contact,
+  active: o.active,
+  version: o.version,
+});
 
 @Injectable()
 export class OrganizationsService {
@@ -79,7 +108,7 @@ export class OrganizationsService {
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError('conflict', 'An organization with that name exists', {
-          errors: [{ field: 'name', message: 'is taken' }],
+          errors: [{ field: 'name', code: 'taken', message: 'is taken' }],
         });
       }
       throw error;

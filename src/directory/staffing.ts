@@ -103,23 +103,28 @@ export async function caseAssignmentErrors(
 ): Promise<FieldError[]> {
   const errors: FieldError[] = [];
   const district = (await m.query('SELECT 1 FROM districts WHERE id = $1', [a.districtId])) as unknown[];
-  if (district.length === 0) errors.push({ field: 'districtId', message: 'no such district' });
+  if (district.length === 0) errors.push({ field: 'districtId', code: 'not_found', message: 'no such district' });
   const [primary] = (await m.query(
     `SELECT u.active AND 'counselor' = ANY(u.roles) AS counselor,
             EXISTS (SELECT 1 FROM current_district_members dm WHERE dm.user_id = u.id AND dm.district_id = $2) AS member
        FROM users u WHERE u.id = $1`,
     [a.primaryCounselorId, a.districtId],
   )) as { counselor: boolean; member: boolean }[];
-  if (!primary?.counselor) errors.push({ field: 'primaryCounselorId', message: 'must be an active counselor' });
+  if (!primary?.counselor)
+    errors.push({ field: 'primaryCounselorId', code: 'not_active_counselor', message: 'must be an active counselor' });
   else if (!primary.member)
-    errors.push({ field: 'primaryCounselorId', message: 'must be a current member of the district' });
+    errors.push({
+      field: 'primaryCounselorId',
+      code: 'not_district_member',
+      message: 'must be a current member of the district',
+    });
   if (a.coCounselorIds.length > 0) {
     const [{ n }] = (await m.query(
       `SELECT count(*)::int AS n FROM users WHERE id = ANY($1::uuid[]) AND active AND 'counselor' = ANY(roles)`,
       [a.coCounselorIds],
     )) as { n: number }[];
     if (n !== a.coCounselorIds.length)
-      errors.push({ field: 'coCounselorIds', message: 'must all be active counselors' });
+      errors.push({ field: 'coCounselorIds', code: 'not_active_counselor', message: 'must all be active counselors' });
   }
   return errors;
 }

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { hashPassword, oneTimePassword } from './passwords';
 import { isUniqueViolation } from '../core/database/errors';
+import { ROLES } from '../codes/code-lists';
 import { DomainError } from '../core/errors/domain-error';
+import { ApiCode, ApiUuid } from '../core/http/openapi';
 import { decodeCursor, limitOf, Page, toPage } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
@@ -12,23 +15,44 @@ import { User } from './user.entity';
 import { DomainEvents } from '../core/events/domain-events';
 import { UserDeactivated } from './directory.events';
 
-export interface UserView {
-  id: string;
-  username: string;
-  displayName: string;
-  email: string | null;
-  roles: string[];
-  active: boolean;
-  mustChangePassword: boolean;
-  version: number;
+export class UserView {
+  @ApiUuid() id!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ type: String, nullable: true }) email!: string | null;
+  @ApiCode(ROLES, { isArray: true }) roles!: string[];
+  @ApiProperty() active!: boolean;
+  @ApiProperty() mustChangePassword!: boolean;
+  @ApiProperty() version!: number;
 }
 
-export interface ProfileDistrict {
-  districtId: string;
-  code: string;
-  name: string;
+export class ProfileDistrict {
+  @ApiUuid() districtId!: string;
+  @ApiProperty() code!: string;
+  @ApiProperty() name!: string;
   /** member or lead (counselors), supervisor (oversight). */
-  role: 'member' | 'lead' | 'supervisor';
+  @ApiProperty({ enum: ['member', 'lead', 'supervisor'] }) role!: 'member' | 'lead' | 'supervisor';
+}
+
+/** The logged-in user (GET /auth/me), with the districts that give them scope now. */
+export class Profile {
+  @ApiUuid() id!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ type: String, nullable: true }) email!: string | null;
+  @ApiCode(ROLES, { isArray: true }) roles!: string[];
+  @ApiProperty({ type: [ProfileDistrict] }) districts!: ProfileDistrict[];
+  @ApiProperty({ description: 'Only POST /auth/password answers until it is changed' }) mustChangePassword!: boolean;
+}
+
+/** A new account or a reset password: the one-time password is shown this once. */
+export class UserWithPassword {
+  @ApiProperty({ type: UserView }) user!: UserView;
+  @ApiProperty({
+    required: false,
+    description: 'When no password was given: tell the user; it must be changed at first login',
+  })
+  oneTimePassword?: string;
 }
 
 /** Never the password hash, tokens or lockout internals (access.md, "Field rules"). */
@@ -54,7 +78,7 @@ export class UsersService {
   ) {}
 
   /** GET /auth/me: the user with the districts that give them scope now. */
-  async profile(userId: string) {
+  async profile(userId: string): Promise<Profile> {
     const user = await this.db.getRepository(User).findOneByOrFail({ id: userId });
     const districts = (await this.db.query(
       `SELECT d.id AS "districtId", d.code, d.name, m.role FROM current_district_members m JOIN districts d ON d.id = m.district_id
@@ -86,7 +110,7 @@ export class UsersService {
     return userView(user);
   }
 
-  async create(actor: Actor, dto: CreateUserDto): Promise<{ user: UserView; oneTimePassword?: string }> {
+  async create(actor: Actor, dto: CreateUserDto): Promise<UserWithPassword> {
     const generated = dto.password ? undefined : oneTimePassword();
     const hash = await hashPassword(dto.password ?? (generated as string));
     return this.db.transaction(async (m) => {
@@ -121,7 +145,7 @@ export class UsersService {
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError('conflict', 'That username is taken', {
-          errors: [{ field: 'username', message: 'is taken' }],
+          errors: [{ field: 'username', code: 'taken', message: 'is taken' }],
         });
       }
       throw error;
@@ -172,7 +196,7 @@ export class UsersService {
   }
 
   /** A new one-time password; the user must change it, and every existing token stops working. */
-  async resetPassword(actor: Actor, id: string): Promise<{ user: UserView; oneTimePassword: string }> {
+  async resetPassword(actor: Actor, id: string): Promise<UserWithPassword & { oneTimePassword: string }> {
     const password = oneTimePassword();
     const hash = await hashPassword(password);
     return this.db.transaction(async (m) => {

@@ -1,12 +1,13 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiPage, ApiResult } from '../core/http/openapi';
 import { IsIn } from 'class-validator';
 import { IsOmittable } from '../core/http/validators';
 import { uuidParam } from '../core/http/validation';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
-import { ListQuery } from '../core/http/pagination';
-import { Notifications } from './notifications.service';
+import { ListQuery, Page } from '../core/http/pagination';
+import { Notifications, NotificationView } from './notifications.service';
 
 export class ListNotificationsQuery extends ListQuery {
   @ApiPropertyOptional({ enum: ['true', 'false'] })
@@ -29,14 +30,17 @@ export class NotificationsController {
   /** The caller's own notifications, newest first. */
   @Allow('notification.read')
   @Get()
-  list(@CurrentActor() actor: Actor, @Query() query: ListNotificationsQuery) {
+  @ApiOperation({ summary: 'Your notifications, newest first' })
+  @ApiPage(NotificationView)
+  list(@CurrentActor() actor: Actor, @Query() query: ListNotificationsQuery): Promise<Page<NotificationView>> {
     return this.notifications.list(actor, query);
   }
 
   /** The number of the caller's unread notifications, for a badge without listing them. */
   @Allow('notification.read')
   @Get('unread-count')
-  @ApiOkResponse({ type: UnreadCountResponse })
+  @ApiOperation({ summary: 'How many of your notifications are unread' })
+  @ApiResult(UnreadCountResponse)
   unreadCount(@CurrentActor() actor: Actor): Promise<UnreadCountResponse> {
     return this.notifications.unreadCount(actor);
   }
@@ -44,7 +48,9 @@ export class NotificationsController {
   @Allow('notification.read')
   @Post(':id/read')
   @HttpCode(200)
-  read(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
+  @ApiOperation({ summary: 'Mark one of your notifications read' })
+  @ApiResult(NotificationView)
+  read(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string): Promise<NotificationView> {
     return this.notifications.markRead(actor, id);
   }
 }

@@ -3,6 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/policy';
 import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, limitOf, ListQuery, Page, toPage } from '../core/http/pagination';
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiDateTime, ApiUuid } from '../core/http/openapi';
 
 export interface NewNotification {
   /** The event it reports; with the user, unique: the same event is never delivered twice. */
@@ -15,15 +17,15 @@ export interface NewNotification {
   referralId?: string | null;
 }
 
-export interface NotificationView {
-  id: string;
-  kind: string;
-  title: string;
-  caseId: string | null;
-  taskId: string | null;
-  referralId: string | null;
-  createdAt: Date;
-  readAt: Date | null;
+export class NotificationView {
+  @ApiUuid() id!: string;
+  @ApiProperty({ description: 'code list `notification_kinds`' }) kind!: string;
+  @ApiProperty({ description: 'Case numbers and task titles, never a name' }) title!: string;
+  @ApiUuid({ nullable: true }) caseId!: string | null;
+  @ApiUuid({ nullable: true }) taskId!: string | null;
+  @ApiUuid({ nullable: true }) referralId!: string | null;
+  @ApiDateTime() createdAt!: Date;
+  @ApiDateTime({ nullable: true }) readAt!: Date | null;
 }
 
 /** In-app notifications (domain.md, "Notifications"). */

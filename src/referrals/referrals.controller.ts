@@ -1,11 +1,13 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiIdempotencyKey, ApiPage, ApiProblems, ApiResult } from '../core/http/openapi';
+import type { Page } from '../core/http/pagination';
 import type { FastifyReply } from 'fastify';
 import { uuidParam } from '../core/http/validation';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
 import { CreateReferralDto, ListReferralsQuery, ReferralTransitionDto } from './dto/referral.dto';
-import { ReferralsService } from './referrals.service';
+import { ReferralReceipt, ReferralsService, ReferralView } from './referrals.service';
 
 @ApiTags('referrals')
 @ApiBearerAuth()
@@ -21,13 +23,15 @@ export class ReferralsController {
    */
   @Allow('referral.create_outgoing', 'referral.register_incoming')
   @Post()
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiOperation({ summary: 'Record an outgoing referral (a draft) or register an incoming one' })
+  @ApiIdempotencyKey()
+  @ApiResult([ReferralView, ReferralReceipt], { status: 201 })
   async create(
     @CurrentActor() actor: Actor,
     @Body() dto: CreateReferralDto,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<ReferralView | ReferralReceipt> {
     const result = await this.referrals.create(actor, dto, key);
     void reply.status(result.status);
     if (result.replayed) void reply.header('idempotent-replayed', 'true');
@@ -37,20 +41,31 @@ export class ReferralsController {
   /** Filters status, direction, organizationId, caseId, overdue; only referrals in scope. */
   @Allow('referral.read')
   @Get()
-  list(@CurrentActor() actor: Actor, @Query() query: ListReferralsQuery) {
+  @ApiOperation({ summary: 'List the referrals in your scope' })
+  @ApiPage(ReferralView)
+  list(@CurrentActor() actor: Actor, @Query() query: ListReferralsQuery): Promise<Page<ReferralView>> {
     return this.referrals.list(actor, query);
   }
 
   @Allow('referral.read')
   @Get(':id')
-  get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
+  @ApiOperation({ summary: 'Read a referral with its history' })
+  @ApiResult(ReferralView)
+  get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string): Promise<ReferralView> {
     return this.referrals.get(actor, id);
   }
 
   @Allow('referral.transition')
   @Post(':id/transitions')
   @HttpCode(200)
-  transition(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: ReferralTransitionDto) {
+  @ApiOperation({ summary: 'Move a referral on (send, accept, decline, start, complete, withdraw)' })
+  @ApiResult(ReferralView)
+  @ApiProblems(409)
+  transition(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @Body() dto: ReferralTransitionDto,
+  ): Promise<ReferralView> {
     return this.referrals.transition(actor, id, dto);
   }
 }

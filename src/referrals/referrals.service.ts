@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { allows, Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
@@ -9,10 +10,18 @@ import { IntakeService } from '../cases/intake.service';
 import { Person } from '../cases/person.entity';
 import { caseHeader, CaseHeader } from '../cases/views';
 import { DomainError } from '../core/errors/domain-error';
+import { ApiCode, ApiDateTime, ApiUuid } from '../core/http/openapi';
 import { Page } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
 import { Idempotency, Replayable } from '../core/idempotency';
-import type { Route } from '../codes/code-lists';
+import {
+  LEGAL_BASES,
+  REFERRAL_DIRECTIONS,
+  REFERRAL_KINDS,
+  REFERRAL_STATUSES,
+  REFERRAL_URGENCIES,
+  type Route,
+} from '../codes/code-lists';
 import { Organization } from '../directory/organization.entity';
 import { Notifications } from '../notifications/notifications.service';
 import { supervisorsOf } from '../directory/staffing';
@@ -38,32 +47,63 @@ const ROUTE_OF: Record<string, Route> = {
   welfare_office: 'welfare_office',
 };
 
-export interface ReferralView {
-  id: string;
-  caseId: string;
+export class ReferralOrganization {
+  @ApiUuid() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() councilMember!: boolean;
+}
+
+/** One line of a referral's history (`/code-lists`: `referral_actions`). */
+export class ReferralEventView {
+  @ApiDateTime() occurredAt!: Date;
+  @ApiUuid({ nullable: true }) actorId!: string | null;
+  @ApiProperty({ description: 'code list `referral_actions`' }) action!: string;
+  @ApiProperty({ type: String, nullable: true }) fromStatus!: string | null;
+  @ApiProperty({ type: String, nullable: true }) toStatus!: string | null;
+  @ApiProperty({ type: String, nullable: true }) note!: string | null;
+}
+
+export class SuggestedCaseAction {
+  @ApiProperty({ enum: ['request_closure'] }) action!: 'request_closure';
+  @ApiProperty({ enum: ['transferred'] }) closureReason!: 'transferred';
+}
+
+export class ReferralView {
+  @ApiUuid() id!: string;
+  @ApiUuid() caseId!: string;
   /** The case header only (number, status, district, initials): never summaries or household details. */
-  case: CaseHeader;
-  direction: string;
-  kind: string;
-  organization: { id: string; name: string; councilMember: boolean };
+  @ApiProperty({ type: CaseHeader }) case!: CaseHeader;
+  @ApiCode(REFERRAL_DIRECTIONS) direction!: string;
+  @ApiCode(REFERRAL_KINDS) kind!: string;
+  @ApiProperty({ type: ReferralOrganization }) organization!: ReferralOrganization;
   /** null for staff when the case is confidential: they see the routing, not the text. */
-  reason: string | null;
-  urgency: string;
-  legalBasis: string;
-  sharedInformation: string | null;
-  status: string;
-  responseDueAt: Date | null;
-  overdue: boolean;
-  sentAt: Date | null;
-  respondedAt: Date | null;
-  closedAt: Date | null;
-  createdBy: string;
-  createdAt: Date;
-  version: number;
+  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
+  @ApiCode(REFERRAL_URGENCIES) urgency!: string;
+  @ApiCode(LEGAL_BASES) legalBasis!: string;
+  @ApiProperty({ type: String, nullable: true }) sharedInformation!: string | null;
+  @ApiCode(REFERRAL_STATUSES) status!: string;
+  @ApiDateTime({ nullable: true }) responseDueAt!: Date | null;
+  @ApiProperty() overdue!: boolean;
+  @ApiDateTime({ nullable: true }) sentAt!: Date | null;
+  @ApiDateTime({ nullable: true }) respondedAt!: Date | null;
+  @ApiDateTime({ nullable: true }) closedAt!: Date | null;
+  @ApiUuid() createdBy!: string;
+  @ApiDateTime() createdAt!: Date;
+  @ApiProperty() version!: number;
+  @ApiProperty({ type: [String], required: false, description: 'One referral only: the actions it allows now' })
   allowedActions?: string[];
-  events?: unknown[];
+  @ApiProperty({ type: [ReferralEventView], required: false, description: 'One referral only: its history' })
+  events?: ReferralEventView[];
   /** After a case transfer completes: the closure the case's counselor may now request. */
-  suggestedCaseAction?: { action: 'request_closure'; closureReason: 'transferred' };
+  @ApiProperty({ type: SuggestedCaseAction, required: false })
+  suggestedCaseAction?: SuggestedCaseAction;
+}
+
+/** What a referral's author who may not read its case (another district) gets back: the receipt. */
+export class ReferralReceipt {
+  @ApiUuid() id!: string;
+  @ApiUuid() caseId!: string;
+  @ApiCode(REFERRAL_STATUSES) status!: string;
 }
 
 @Injectable()
@@ -80,7 +120,11 @@ export class ReferralsService {
     private readonly audit: AuditLog,
   ) {}
 
-  create(actor: Actor, dto: CreateReferralDto, key: string | undefined): Promise<Replayable<ReferralView>> {
+  create(
+    actor: Actor,
+    dto: CreateReferralDto,
+    key: string | undefined,
+  ): Promise<Replayable<ReferralView | ReferralReceipt>> {
     const run = () =>
       this.idempotency.run({
         userId: actor.userId,
@@ -89,7 +133,7 @@ export class ReferralsService {
         body: dto,
         status: 201,
         work: (m) => this.record(m, actor, dto),
-        keep: (r) => ({ referralId: r.id, ...(r.case ? {} : { answer: 'receipt' }) }),
+        keep: (r) => ({ referralId: r.id, ...('case' in r ? {} : { answer: 'receipt' }) }),
         // A receipt is answered again as a receipt; a full answer is read again through the policy.
         replay: async (m, kept) => {
           if (kept.answer !== 'receipt') return this.view(m, actor, kept.referralId);
@@ -100,7 +144,11 @@ export class ReferralsService {
     return this.intake.recordingDuplicateAnswers(actor, run);
   }
 
-  private async record(m: EntityManager, actor: Actor, dto: CreateReferralDto): Promise<ReferralView> {
+  private async record(
+    m: EntityManager,
+    actor: Actor,
+    dto: CreateReferralDto,
+  ): Promise<ReferralView | ReferralReceipt> {
     if (dto.kind === 'notification' && dto.direction !== 'incoming') {
       throw DomainError.validation([{ field: 'kind', message: 'a notification (通告) is always incoming' }]);
     }
@@ -295,7 +343,7 @@ export class ReferralsService {
       `SELECT occurred_at AS "occurredAt", actor_id AS "actorId", action, from_status AS "fromStatus", to_status AS "toStatus", note
          FROM referral_events WHERE referral_id = $1 ORDER BY id`,
       [id],
-    )) as { note: string | null }[];
+    )) as ReferralEventView[];
     if (routingOnly(actor, c)) events.forEach((e) => (e.note = null));
     if (options.audit !== false) {
       await this.audit.record(m, actor, {
@@ -359,8 +407,8 @@ function routingOnly(actor: Actor, c: Case): boolean {
 }
 
 /** What someone who registered a referral but may not read it gets back. */
-function receiptOf(r: Referral): ReferralView {
-  return { id: r.id, caseId: r.caseId, status: r.status } as ReferralView;
+function receiptOf(r: Referral): ReferralReceipt {
+  return { id: r.id, caseId: r.caseId, status: r.status };
 }
 
 /** How a referral keeps a step of its lifecycle: the referral saved, a referral event, and its audit entry. */

@@ -1,22 +1,27 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { allows, Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { caseAccess } from '../cases/case-lifecycle';
 import { assertOpen, CaseRecords, readPermissionOf } from '../cases/case-records';
 import { DomainError } from '../core/errors/domain-error';
+import { ApiDateTime, ApiUuid, ApiUuids } from '../core/http/openapi';
+import type { Page } from '../core/http/pagination';
+import { CONFERENCE_KINDS } from '../codes/code-lists';
 import { CreateConferenceDto } from './dto/task.dto';
 import { TaskFactory } from './task-factory';
 
-export interface ConferenceView {
-  id: string;
-  caseId: string;
-  kind: string;
-  heldAt: Date;
-  attendeeUserIds: string[];
-  attendeeOrganizationIds: string[];
-  decisions: string;
-  nextReviewAt: Date | null;
+export class ConferenceView {
+  @ApiUuid() id!: string;
+  @ApiUuid() caseId!: string;
+  @ApiProperty({ enum: CONFERENCE_KINDS }) kind!: string;
+  @ApiDateTime() heldAt!: Date;
+  @ApiUuids() attendeeUserIds!: string[];
+  @ApiUuids() attendeeOrganizationIds!: string[];
+  @ApiProperty() decisions!: string;
+  @ApiDateTime({ nullable: true }) nextReviewAt!: Date | null;
+  @ApiUuid({ nullable: true, description: 'On creation: the review task the next review date became' })
   reviewTaskId?: string | null;
 }
 
@@ -95,7 +100,7 @@ export class ConferencesService {
   }
 
   /** Counselors and supervisors: the case's conferences. Staff: those they attended (decisions included). */
-  async list(actor: Actor, caseId: string): Promise<{ items: ConferenceView[]; nextCursor: null }> {
+  async list(actor: Actor, caseId: string): Promise<Page<ConferenceView>> {
     return this.db.transaction(async (m) => {
       const c = await this.records.load(m, actor, caseId, readPermissionOf(actor)).catch((error: unknown) => {
         // Staff may have attended a conference of a case whose header they cannot see.

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Permission } from '../access/matrix';
 import { allows, Actor, authorize, FieldMap } from '../access/policy';
@@ -7,7 +8,16 @@ import { caseAccess } from '../cases/case-lifecycle';
 import { assertOpen, CaseRecords, readPermissionOf, scopedToCases } from '../cases/case-records';
 import { Case } from '../cases/case.entity';
 import { DomainError } from '../core/errors/domain-error';
+import { ApiCode, ApiDateTime, ApiUuid } from '../core/http/openapi';
 import { Page } from '../core/http/pagination';
+import {
+  TASK_KINDS,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  type TaskKind,
+  type TaskPriority,
+  type TaskStatus,
+} from '../codes/code-lists';
 import { versionConflict } from '../core/http/versioning';
 import { CaseEvent } from '../cases/case-event.entity';
 import { Notifications } from '../notifications/notifications.service';
@@ -26,12 +36,47 @@ import { FollowUpRules } from './follow-up-rules';
 import { TaskFactory } from './task-factory';
 import { SafetyCheckOutcome, Task } from './task.entity';
 
-export type TaskView = Omit<Task, 'originKey' | 'dueSetAt'> & { overdue: boolean };
+export class TaskView {
+  @ApiUuid() id!: string;
+  @ApiUuid() caseId!: string;
+  @ApiUuid({ nullable: true }) referralId!: string | null;
+  @ApiCode(TASK_KINDS) kind!: TaskKind;
+  @ApiProperty() title!: string;
+  @ApiDateTime() dueAt!: Date;
+  @ApiUuid() assigneeId!: string;
+  @ApiCode(TASK_PRIORITIES) priority!: TaskPriority;
+  @ApiCode(TASK_STATUSES) status!: TaskStatus;
+  @ApiProperty({ description: 'code list `task_origins`' }) origin!: string;
+  @ApiUuid({ nullable: true }) createdBy!: string | null;
+  @ApiDateTime({ nullable: true }) closedAt!: Date | null;
+  @ApiUuid({ nullable: true }) closedBy!: string | null;
+  @ApiProperty({ type: String, nullable: true }) note!: string | null;
+  @ApiDateTime() createdAt!: Date;
+  @ApiDateTime() updatedAt!: Date;
+  @ApiProperty() version!: number;
+  @ApiProperty({ description: 'Open and past its due time' }) overdue!: boolean;
+}
 
-export const taskView = (t: Task): TaskView => {
-  const { originKey: _k, dueSetAt: _d, ...rest } = t;
-  return { ...rest, overdue: t.status === 'open' && t.dueAt.getTime() < Date.now() };
-};
+export const taskView = (t: Task): TaskView => ({
+  id: t.id,
+  caseId: t.caseId,
+  referralId: t.referralId,
+  kind: t.kind,
+  title: t.title,
+  dueAt: t.dueAt,
+  assigneeId: t.assigneeId,
+  priority: t.priority,
+  status: t.status,
+  origin: t.origin,
+  createdBy: t.createdBy,
+  closedAt: t.closedAt,
+  closedBy: t.closedBy,
+  note: t.note,
+  createdAt: t.createdAt,
+  updatedAt: t.updatedAt,
+  version: t.version,
+  overdue: t.status === 'open' && t.dueAt.getTime() < Date.now(),
+});
 
 /** Made by a rule the system runs (48-hour rule, reviews, conferences, referral follow-ups), not by hand. */
 const isRuleTask = (t: Pick<Task, 'origin'>) => t.origin !== 'manual';

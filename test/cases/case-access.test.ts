@@ -211,7 +211,7 @@ describe('assignment and concurrency', () => {
     });
     expect(notMember.statusCode).toBe(400);
     expect(notMember.json().errors).toEqual([
-      { field: 'primaryCounselorId', message: 'must be a current member of the district' },
+      { field: 'primaryCounselorId', code: 'not_district_member', message: 'must be a current member of the district' },
     ]);
     const ok = await assign(w.supervisorA, c.id, c.version, {
       districtId: w.districtA,

@@ -229,7 +229,7 @@ describe('directory: users, districts and memberships, organizations', () => {
         payload: { code: 'x1', name: 'X', areas: [], color: 'red' },
       });
       expect(unknown.statusCode).toBe(400);
-      expect(unknown.json().errors).toEqual([{ field: 'color', message: 'unknown field' }]);
+      expect(unknown.json().errors).toEqual([{ field: 'color', code: 'unknown_field', message: 'unknown field' }]);
       const d = (await call(t, w.admin, { method: 'GET', url: `/api/v1/districts/${w.districtB}` })).json();
       const patched = await call(t, w.admin, {
         method: 'PATCH',

@@ -1,5 +1,8 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { MIN_PASSWORD_LENGTH } from '../../directory/passwords';
+import { Profile } from '../../directory/users.service';
+import { TokenPair } from '../token.service';
 
 export class LoginDto {
   @IsString()
@@ -28,4 +31,9 @@ export class ChangePasswordDto {
   @MinLength(MIN_PASSWORD_LENGTH, { message: `newPassword must be at least ${MIN_PASSWORD_LENGTH} characters` })
   @MaxLength(200)
   newPassword!: string;
+}
+
+/** POST /auth/login: the token pair and who logged in. */
+export class LoginResult extends TokenPair {
+  @ApiProperty({ type: Profile }) user!: Profile;
 }

@@ -3,27 +3,30 @@
  * "Errors"). Adding a code here without mapping it in `statusOf` fails the
  * build, so a new code cannot silently become a 500.
  */
-export type ErrorCode =
-  | 'validation_failed'
-  | 'malformed_request'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'password_change_required'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'version_conflict'
-  | 'precondition_required'
-  | 'illegal_transition'
-  | 'possible_duplicate'
-  | 'conflict'
-  | 'idempotency_key_reused'
-  | 'consent_required'
-  | 'unprocessable'
-  | 'rate_limited'
-  | 'service_unavailable'
-  | 'internal_error';
+export const ERROR_CODES = [
+  'validation_failed',
+  'malformed_request',
+  'payload_too_large',
+  'unsupported_media_type',
+  'unauthenticated',
+  'forbidden',
+  'password_change_required',
+  'not_found',
+  'method_not_allowed',
+  'version_conflict',
+  'precondition_required',
+  'illegal_transition',
+  'possible_duplicate',
+  'conflict',
+  'idempotency_key_reused',
+  'consent_required',
+  'unprocessable',
+  'rate_limited',
+  'service_unavailable',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export function statusOf(code: ErrorCode): number {
   switch (code) {
@@ -67,10 +70,20 @@ export function statusOf(code: ErrorCode): number {
   }
 }
 
+/**
+ * One invalid field: `code` is the rule it broke (`max_length`, `one_of`,
+ * ...), stable for a client to translate; `params` the rule's bounds
+ * (`{ max: 50 }`); `message` says it in English.
+ */
 export interface FieldError {
   field: string;
+  code: string;
   message: string;
+  params?: Record<string, unknown>;
 }
+
+/** A field error as a service writes it; one without a rule code is `invalid`. */
+export type FieldErrorInput = Omit<FieldError, 'code'> & { code?: string };
 
 /**
  * A rule of the domain said no. Services throw these; the problem filter
@@ -95,7 +108,9 @@ export class DomainError extends Error {
     return new DomainError('forbidden', detail);
   }
 
-  static validation(errors: FieldError[]): DomainError {
-    return new DomainError('validation_failed', 'The request has invalid fields', { errors });
+  static validation(errors: FieldErrorInput[]): DomainError {
+    return new DomainError('validation_failed', 'The request has invalid fields', {
+      errors: errors.map(({ field, code, message, params }) => ({ field, code: code ?? 'invalid', message, params })),
+    });
   }
 }

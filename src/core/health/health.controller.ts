@@ -1,6 +1,6 @@
 import { Controller, Get, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../http/public';
 import { RedisClient } from '../redis/redis.module';
@@ -31,6 +31,7 @@ export class HealthController implements OnModuleInit {
   /** The process is up and its event loop answers. */
   @Public()
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
   @HealthCheck()
   live() {
     return this.health.check([]);
@@ -42,6 +43,7 @@ export class HealthController implements OnModuleInit {
    */
   @Public()
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer; failed jobs counted' })
   @HealthCheck()
   ready() {
     return this.health.check([

@@ -7,7 +7,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
 import { ProblemFilter, sendProblem, toProblem } from '../errors/problem.filter';
 import { checkEdgeInput } from './edge-input';
+import { completeDocument } from './openapi';
 import { validationPipe } from './validation';
+import { ETagInterceptor } from './versioning';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = 1024 * 1024;
@@ -74,16 +76,20 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalInterceptors(new ETagInterceptor());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tsunagu API')
-      .setDescription("Case management for a children's comprehensive consultation center (api.md)")
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
+  const document = completeDocument(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Tsunagu API')
+        .setDescription("Case management for a children's comprehensive consultation center (api.md)")
+        .setVersion('1')
+        .addServer('/')
+        .addBearerAuth()
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', raw: ['json'] });
 }

@@ -28,12 +28,17 @@ function join(parent: string, key: string | number): string {
 function walk(value: unknown, field: string, depth: number, errors: FieldError[]): void {
   if (typeof value === 'string') {
     const message = badText(value);
-    if (message) errors.push({ field, message });
+    if (message) errors.push({ field, code: 'invalid_text', message });
     return;
   }
   if (typeof value !== 'object' || value === null) return;
   if (depth > MAX_INPUT_DEPTH) {
-    errors.push({ field, message: `is nested deeper than ${MAX_INPUT_DEPTH} levels` });
+    errors.push({
+      field,
+      code: 'too_deep',
+      message: `is nested deeper than ${MAX_INPUT_DEPTH} levels`,
+      params: { max: MAX_INPUT_DEPTH },
+    });
     return;
   }
   if (Array.isArray(value)) {
@@ -42,7 +47,12 @@ function walk(value: unknown, field: string, depth: number, errors: FieldError[]
   }
   for (const [key, item] of Object.entries(value)) {
     const keyMessage = badText(key);
-    if (keyMessage) errors.push({ field: join(field, key.replaceAll('\u0000', '\\u0000')), message: keyMessage });
+    if (keyMessage)
+      errors.push({
+        field: join(field, key.replaceAll('\u0000', '\\u0000')),
+        code: 'invalid_text',
+        message: keyMessage,
+      });
     else walk(item, join(field, key), depth + 1, errors);
   }
 }

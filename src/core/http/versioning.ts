@@ -1,4 +1,6 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { CallHandler, createParamDecorator, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { map, type Observable } from 'rxjs';
 import { DomainError } from '../errors/domain-error';
 
 /**
@@ -25,4 +27,27 @@ export function versionConflict(current: number): DomainError {
   return new DomainError('version_conflict', 'The record was changed by someone else; reload it and try again', {
     currentVersion: current,
   });
+}
+
+/**
+ * A versioned record's answer carries its version as an ETag (`"3"`), the
+ * value a client sends back in If-Match. Any JSON answer that is one record
+ * with an integer `version` qualifies, so no handler has to remember it.
+ */
+@Injectable()
+export class ETagInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      map((body: unknown) => {
+        const version = (body as { version?: unknown } | null)?.version;
+        if (Number.isInteger(version) && !Array.isArray(body)) {
+          void context
+            .switchToHttp()
+            .getResponse<FastifyReply>()
+            .header('etag', `"${String(version)}"`);
+        }
+        return body;
+      }),
+    );
+  }
 }
