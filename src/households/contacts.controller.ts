@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
 import { uuidParam } from '../core/http/validation';
@@ -22,6 +29,7 @@ export class ContactsController {
   /** Phone numbers and e-mail addresses in use, and every address the household has had. Audited. */
   @Allow('case.read')
   @Get('contacts')
+  @ApiOperation({ summary: "The case's people's phone numbers and e-mail addresses, and the household's addresses" })
   @ApiOkResponse({ type: ContactDetailsResponse })
   get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string): Promise<ContactDetailsResponse> {
     return this.contacts.get(actor, id);
@@ -29,6 +37,7 @@ export class ContactsController {
 
   @Allow('case.edit')
   @Post('contacts')
+  @ApiOperation({ summary: 'Add a phone number or e-mail address of a person on the case' })
   @ApiCreatedResponse({ type: ContactPointResponse })
   add(
     @CurrentActor() actor: Actor,
@@ -42,6 +51,7 @@ export class ContactsController {
   @Allow('case.edit')
   @Delete('contacts/:contactId')
   @HttpCode(204)
+  @ApiOperation({ summary: 'End the use of a contact point (it stays on record)' })
   @ApiNoContentResponse()
   async remove(
     @CurrentActor() actor: Actor,
@@ -54,6 +64,7 @@ export class ContactsController {
   /** The household moved (転居): a new current address, the old kept, and the district it now lies in. */
   @Allow('case.edit')
   @Post('moves')
+  @ApiOperation({ summary: 'Record that the household moved' })
   @ApiCreatedResponse({ type: MoveResponse })
   move(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: MoveDto): Promise<MoveResponse> {
     return this.contacts.move(actor, id, dto);

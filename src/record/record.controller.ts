@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
 import { ListQuery } from '../core/http/pagination';
@@ -21,6 +21,7 @@ export class CaseRecordController {
    */
   @Allow('case.read')
   @Get()
+  @ApiOperation({ summary: 'The whole child record (児童記録票), for reading and printing' })
   @ApiOkResponse({ type: CaseRecordResponse })
   read(
     @CurrentActor() actor: Actor,
