@@ -11,9 +11,13 @@ import { DomainError } from '../core/errors/domain-error';
 import { ApiCode, ApiDateTime, ApiUuid } from '../core/http/openapi';
 import { Page } from '../core/http/pagination';
 import {
+  SAFETY_CHECK_RESULTS,
+  SIGHTING_METHODS,
   TASK_KINDS,
   TASK_PRIORITIES,
   TASK_STATUSES,
+  type SafetyCheckResult,
+  type SightingMethod,
   type TaskKind,
   type TaskPriority,
   type TaskStatus,
@@ -36,6 +40,16 @@ import { FollowUpRules } from './follow-up-rules';
 import { TaskFactory } from './task-factory';
 import { SafetyCheckOutcome, Task } from './task.entity';
 
+/** What a completed safety check found (domain.md, "48-hour rule"). */
+export class SafetyCheckOutcomeView {
+  @ApiDateTime({ description: 'When the child was seen, or seeing was tried' }) seenAt!: string;
+  @ApiProperty() place!: string;
+  @ApiProperty() seenBy!: string;
+  @ApiCode(SIGHTING_METHODS, { nullable: true }) method!: SightingMethod | null;
+  @ApiCode(SAFETY_CHECK_RESULTS) result!: SafetyCheckResult;
+  @ApiProperty({ type: String, nullable: true }) concerns!: string | null;
+}
+
 export class TaskView {
   @ApiUuid() id!: string;
   @ApiUuid() caseId!: string;
@@ -51,6 +65,8 @@ export class TaskView {
   @ApiDateTime({ nullable: true }) closedAt!: Date | null;
   @ApiUuid({ nullable: true }) closedBy!: string | null;
   @ApiProperty({ type: String, nullable: true }) note!: string | null;
+  @ApiProperty({ type: SafetyCheckOutcomeView, nullable: true, description: 'A completed safety check only' })
+  outcome!: SafetyCheckOutcomeView | null;
   @ApiDateTime() createdAt!: Date;
   @ApiDateTime() updatedAt!: Date;
   @ApiProperty() version!: number;
@@ -72,6 +88,7 @@ export const taskView = (t: Task): TaskView => ({
   closedAt: t.closedAt,
   closedBy: t.closedBy,
   note: t.note,
+  outcome: t.outcome,
   createdAt: t.createdAt,
   updatedAt: t.updatedAt,
   version: t.version,
