@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiIfMatch, ApiProblems, ApiResult } from '../core/http/openapi';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
 import { uuidParam } from '../core/http/validation';
@@ -17,6 +18,8 @@ export class PlansController {
   /** Every version of the case's support plan, newest first. */
   @Allow('case.read')
   @Get('cases/:id/plans')
+  @ApiOperation({ summary: "Every version of a case's support plan, newest first" })
+  @ApiResult(PlanList)
   list(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string): Promise<PlanList> {
     return this.plans.list(actor, id);
   }
@@ -24,6 +27,9 @@ export class PlansController {
   /** Drafts a new version (the first plan, or a revision); 409 while another is being drafted or approved. */
   @Allow('case.edit')
   @Post('cases/:id/plans')
+  @ApiOperation({ summary: 'Draft a new version of the support plan' })
+  @ApiResult(PlanView, { status: 201 })
+  @ApiProblems(409)
   create(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
@@ -34,6 +40,8 @@ export class PlansController {
 
   @Allow('case.read')
   @Get('plans/:id')
+  @ApiOperation({ summary: 'Read a version of a support plan' })
+  @ApiResult(PlanView)
   get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string): Promise<PlanView> {
     return this.plans.get(actor, id);
   }
@@ -41,6 +49,9 @@ export class PlansController {
   /** Changes a draft (If-Match); submitted, approved and superseded versions are read-only (409). */
   @Allow('case.edit')
   @Patch('plans/:id')
+  @ApiOperation({ summary: 'Edit a draft support plan' })
+  @ApiIfMatch()
+  @ApiResult(PlanView)
   update(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
@@ -54,6 +65,9 @@ export class PlansController {
   @Allow('case.edit', 'plan.approve')
   @Post('plans/:id/transitions')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Submit, approve or return a support plan' })
+  @ApiResult(PlanView)
+  @ApiProblems(409)
   transition(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
@@ -66,6 +80,9 @@ export class PlansController {
   @Allow('case.edit')
   @Post('plans/:id/agreement')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Record that the family agreed to the approved plan' })
+  @ApiResult(PlanView)
+  @ApiProblems(409)
   agree(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,

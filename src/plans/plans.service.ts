@@ -273,11 +273,11 @@ export class PlansService {
       ])) as { id: string }[];
       for (const o of orgs) {
         if (!found.some((f) => f.id === o.id))
-          errors.push({ field: o.field, message: 'names an unknown organization' });
+          errors.push({ field: o.field, code: 'not_found', message: 'names an unknown organization' });
       }
     }
     if (dto.nextReviewAt && Date.parse(dto.nextReviewAt) <= Date.now()) {
-      errors.push({ field: 'nextReviewAt', message: 'must be in the future' });
+      errors.push({ field: 'nextReviewAt', code: 'in_the_past', message: 'must be in the future' });
     }
     if (errors.length > 0) throw DomainError.validation(errors);
   }

@@ -68,7 +68,7 @@ export class ServiceCatalog {
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         throw new DomainError('conflict', 'A service with that code exists', {
-          errors: [{ field: 'code', message: 'is taken' }],
+          errors: [{ field: 'code', code: 'taken', message: 'is taken' }],
         });
       }
       await this.audit.record(m, actor, {

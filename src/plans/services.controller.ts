@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiIfMatch, ApiProblems, ApiResult } from '../core/http/openapi';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
 import { ListQuery } from '../core/http/pagination';
@@ -31,6 +32,8 @@ export class ServicesController {
   /** The services' code list, in list order, inactive ones included. */
   @Allow('directory.read')
   @Get('services')
+  @ApiOperation({ summary: "The center's services, in list order" })
+  @ApiResult(ServiceList)
   list(): Promise<ServiceList> {
     return this.catalog.list();
   }
@@ -38,6 +41,9 @@ export class ServicesController {
   /** A service the city adds. */
   @Allow('directory.manage')
   @Post('services')
+  @ApiOperation({ summary: 'Add a service' })
+  @ApiResult(ServiceView, { status: 201 })
+  @ApiProblems(409)
   create(@CurrentActor() actor: Actor, @Body() dto: CreateServiceDto): Promise<ServiceView> {
     return this.catalog.create(actor, dto);
   }
@@ -45,6 +51,10 @@ export class ServicesController {
   /** Relabel a service or stop offering it (If-Match); its code and measure never change. */
   @Allow('directory.manage')
   @Patch('services/:code')
+  @ApiOperation({ summary: 'Relabel a service or stop offering it' })
+  @ApiIfMatch()
+  @ApiResult(ServiceView)
+  @ApiProblems(404)
   update(
     @CurrentActor() actor: Actor,
     @Param('code') code: string,
@@ -57,6 +67,8 @@ export class ServicesController {
   /** The case's recorded uses of services, newest first. */
   @Allow('case.read')
   @Get('cases/:id/service-uses')
+  @ApiOperation({ summary: "A case's recorded uses of services, newest first" })
+  @ApiResult(ServiceUsePage)
   listUses(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
@@ -68,6 +80,9 @@ export class ServicesController {
   /** Records a delivered use, against the support plan in force. */
   @Allow('case.edit')
   @Post('cases/:id/service-uses')
+  @ApiOperation({ summary: 'Record a delivered use of a service' })
+  @ApiResult(ServiceUseView, { status: 201 })
+  @ApiProblems(409)
   record(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
@@ -78,6 +93,8 @@ export class ServicesController {
 
   @Allow('case.read')
   @Get('service-uses/:id')
+  @ApiOperation({ summary: 'Read a recorded use of a service' })
+  @ApiResult(ServiceUseView)
   getUse(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string): Promise<ServiceUseView> {
     return this.uses.get(actor, id);
   }
@@ -86,6 +103,9 @@ export class ServicesController {
   @Allow('case.edit')
   @Post('service-uses/:id/cancel')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Withdraw a use recorded by mistake' })
+  @ApiResult(ServiceUseView)
+  @ApiProblems(409)
   cancelUse(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,

@@ -73,17 +73,15 @@ export function statusOf(code: ErrorCode): number {
 /**
  * One invalid field: `code` is the rule it broke (`max_length`, `one_of`,
  * ...), stable for a client to translate; `params` the rule's bounds
- * (`{ max: 50 }`); `message` says it in English.
+ * (`{ max: 50 }`); `message` says it in English. A service that names no
+ * code sends `invalid`; name one whenever a client could say it better.
  */
 export interface FieldError {
   field: string;
-  code: string;
+  code?: string;
   message: string;
   params?: Record<string, unknown>;
 }
-
-/** A field error as a service writes it; one without a rule code is `invalid`. */
-export type FieldErrorInput = Omit<FieldError, 'code'> & { code?: string };
 
 /**
  * A rule of the domain said no. Services throw these; the problem filter
@@ -91,13 +89,19 @@ export type FieldErrorInput = Omit<FieldError, 'code'> & { code?: string };
  * extension members (allowedActions, candidates, ...), never internals.
  */
 export class DomainError extends Error {
+  readonly extra: { errors?: FieldError[] } & Record<string, unknown>;
+
   constructor(
     readonly code: ErrorCode,
     readonly detail: string,
-    readonly extra: { errors?: FieldError[] } & Record<string, unknown> = {},
+    extra: { errors?: FieldError[] } & Record<string, unknown> = {},
   ) {
     super(detail);
     this.name = 'DomainError';
+    // Every field error on the wire has a rule code.
+    this.extra = extra.errors
+      ? { ...extra, errors: extra.errors.map((e) => ({ ...e, code: e.code ?? 'invalid' })) }
+      : extra;
   }
 
   static notFound(what: string): DomainError {
@@ -108,9 +112,7 @@ export class DomainError extends Error {
     return new DomainError('forbidden', detail);
   }
 
-  static validation(errors: FieldErrorInput[]): DomainError {
-    return new DomainError('validation_failed', 'The request has invalid fields', {
-      errors: errors.map(({ field, code, message, params }) => ({ field, code: code ?? 'invalid', message, params })),
-    });
+  static validation(errors: FieldError[]): DomainError {
+    return new DomainError('validation_failed', 'The request has invalid fields', { errors });
   }
 }

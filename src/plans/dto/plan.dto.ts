@@ -186,15 +186,20 @@ export class PlanAgreementDto {
 }
 
 export class PlanGoal {
+  @ApiProperty()
   goal!: string;
   @ApiProperty({ format: 'date' })
   targetDate!: string;
 }
 
 export class PlanSupport {
+  @ApiProperty({ required: false })
   serviceCode?: string;
+  @ApiProperty({ type: String, format: 'uuid', required: false })
   organizationId?: string;
+  @ApiProperty()
   role!: string;
+  @ApiProperty({ required: false })
   frequency?: string;
 }
 
@@ -202,58 +207,93 @@ export class PlanAgreement {
   @ApiProperty({ format: 'date' })
   explainedOn!: string;
   /** The user who explained it. */
+  @ApiProperty({ type: String, format: 'uuid' })
   explainedBy!: string;
+  @ApiProperty()
   agreedBy!: string;
+  @ApiProperty({ type: String, nullable: true })
   note!: string | null;
 }
 
 /** Uses of a service recorded against this plan (cancelled ones left out). */
 export class PlanDelivery {
+  @ApiProperty()
   serviceCode!: string;
+  @ApiProperty()
   uses!: number;
+  @ApiProperty()
   persons!: number;
+  @ApiProperty()
   nights!: number;
+  @ApiProperty()
   hours!: number;
 }
 
 export class PlanView {
+  @ApiProperty({ type: String, format: 'uuid' })
   id!: string;
+  @ApiProperty({ type: String, format: 'uuid' })
   caseId!: string;
   /** 1, 2, ... per case. */
+  @ApiProperty()
   versionNumber!: number;
   @ApiProperty({ enum: PLAN_STATUSES })
   status!: PlanStatus;
+  @ApiProperty()
   subjectWishes!: string;
+  @ApiProperty()
   guardianWishes!: string;
+  @ApiProperty()
   needs!: string;
+  @ApiProperty({ type: [PlanGoal] })
   goals!: PlanGoal[];
+  @ApiProperty({ type: [PlanSupport] })
   supports!: PlanSupport[];
   /** null: the center itself leads. */
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   leadAgencyId!: string | null;
+  @ApiProperty({ type: String, format: 'date-time' })
   nextReviewAt!: Date;
+  @ApiProperty({ type: String, format: 'uuid' })
   draftedBy!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   submittedAt!: Date | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   submittedBy!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   approvedAt!: Date | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   approvedBy!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   returnedAt!: Date | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   returnedBy!: string | null;
+  @ApiProperty({ type: String, nullable: true })
   returnReason!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   supersededAt!: Date | null;
+  @ApiProperty({ type: PlanAgreement, nullable: true })
   familyAgreement!: PlanAgreement | null;
+  @ApiProperty({ type: [PlanDelivery] })
   delivered!: PlanDelivery[];
   /** What the caller may do with this version now. */
   @ApiProperty({ enum: PLAN_ACTIONS, isArray: true })
   allowedActions!: PlanAction[];
   /** The review task made when this version was approved (on the approving answer only). */
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, required: false })
   reviewTaskId?: string | null;
+  @ApiProperty({ type: String, format: 'date-time' })
   createdAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' })
   updatedAt!: Date;
+  @ApiProperty()
   version!: number;
 }
 
 export class PlanList {
   /** Every version, newest first. */
+  @ApiProperty({ type: [PlanView] })
   items!: PlanView[];
+  @ApiProperty({ type: String, nullable: true })
   nextCursor!: null;
 }

@@ -63,22 +63,29 @@ export class UpdateServiceDto {
 }
 
 export class ServiceLabel {
+  @ApiProperty()
   ja!: string;
+  @ApiProperty()
   en!: string;
 }
 
 /** One service of the center's list (a code list kept as data). */
 export class ServiceView {
+  @ApiProperty()
   code!: string;
+  @ApiProperty({ type: ServiceLabel })
   label!: ServiceLabel;
   @ApiProperty({ enum: SERVICE_MEASURES })
   measure!: ServiceMeasure;
   /** Inactive services are no longer planned or recorded; their past uses still count. */
+  @ApiProperty()
   active!: boolean;
+  @ApiProperty()
   version!: number;
 }
 
 export class ServiceList {
+  @ApiProperty({ type: [ServiceView] })
   items!: ServiceView[];
 }
 
@@ -139,30 +146,46 @@ export class CancelServiceUseDto {
 }
 
 export class ServiceUseView {
+  @ApiProperty({ type: String, format: 'uuid' })
   id!: string;
+  @ApiProperty({ type: String, format: 'uuid' })
   caseId!: string;
+  @ApiProperty()
   serviceCode!: string;
   /** The support plan in force when the use was recorded. */
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   planId!: string | null;
   @ApiProperty({ format: 'date' })
   startDate!: string;
   @ApiProperty({ format: 'date' })
   endDate!: string;
+  @ApiProperty({ type: Number, nullable: true })
   nights!: number | null;
+  @ApiProperty({ type: Number, nullable: true })
   hours!: number | null;
+  @ApiProperty()
   persons!: number;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   providerOrganizationId!: string | null;
+  @ApiProperty({ type: String, nullable: true })
   note!: string | null;
   @ApiProperty({ enum: SERVICE_USE_STATUSES })
   status!: ServiceUseStatus;
+  @ApiProperty({ type: String, format: 'uuid' })
   recordedBy!: string;
+  @ApiProperty({ type: String, format: 'date-time' })
   createdAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   cancelledAt!: Date | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   cancelledBy!: string | null;
+  @ApiProperty({ type: String, nullable: true })
   cancelReason!: string | null;
 }
 
 export class ServiceUsePage {
+  @ApiProperty({ type: [ServiceUseView] })
   items!: ServiceUseView[];
+  @ApiProperty({ type: String, nullable: true })
   nextCursor!: string | null;
 }
