@@ -50,6 +50,12 @@ export class SafetyCheckOutcomeView {
   @ApiProperty({ type: String, nullable: true }) concerns!: string | null;
 }
 
+export class SafetyCheckReportView {
+  @ApiProperty({ enum: ['consultation', 'referral'] }) source!: 'consultation' | 'referral';
+  @ApiUuid() sourceId!: string;
+  @ApiDateTime() receivedAt!: string;
+}
+
 export class TaskView {
   @ApiUuid() id!: string;
   @ApiUuid() caseId!: string;
@@ -65,6 +71,11 @@ export class TaskView {
   @ApiDateTime({ nullable: true }) closedAt!: Date | null;
   @ApiUuid({ nullable: true }) closedBy!: string | null;
   @ApiProperty({ type: String, nullable: true }) note!: string | null;
+  @ApiProperty({
+    type: [SafetyCheckReportView],
+    description: 'A safety check: the abuse reports it answers, oldest first',
+  })
+  reports!: SafetyCheckReportView[];
   @ApiProperty({ type: SafetyCheckOutcomeView, nullable: true, description: 'A completed safety check only' })
   outcome!: SafetyCheckOutcomeView | null;
   @ApiDateTime() createdAt!: Date;
@@ -72,6 +83,11 @@ export class TaskView {
   @ApiProperty() version!: number;
   @ApiProperty({ description: 'Open and past its due time' }) overdue!: boolean;
 }
+
+/** Every column of a task is in its answer but these internals; a new column fails the build until it is placed. */
+type TaskInternals = 'originKey' | 'dueSetAt';
+type Unanswered = Exclude<keyof Task, TaskInternals | keyof TaskView>;
+export const everyTaskColumnAnswered: [Unanswered] extends [never] ? true : Unanswered = true;
 
 export const taskView = (t: Task): TaskView => ({
   id: t.id,
@@ -88,6 +104,7 @@ export const taskView = (t: Task): TaskView => ({
   closedAt: t.closedAt,
   closedBy: t.closedBy,
   note: t.note,
+  reports: t.reports,
   outcome: t.outcome,
   createdAt: t.createdAt,
   updatedAt: t.updatedAt,
