@@ -10,7 +10,7 @@ import { normalizeKana } from '../core/text/normalize';
 import { DomainEvents } from '../core/events/domain-events';
 import { CaseAssigned, CaseChanged } from './case.events';
 import { searchPattern } from './search-keys';
-import { SiblingCase, siblingCases } from './siblings';
+import { siblingCases } from './siblings';
 import { CaseAction, caseAccess, caseLifecycle, CaseTransitionInput } from './case-lifecycle';
 import type { TransitionLog } from '../lifecycle/state-machine';
 import type { CaseStatus } from '../codes/code-lists';

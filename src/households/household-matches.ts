@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Injectable, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
@@ -87,6 +87,7 @@ export class HouseholdMatchesController {
   @Allow('case.intake')
   @Post()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Households on record that an intake could join (same address and guardian)' })
   @ApiOkResponse({ type: HouseholdMatchesResponse })
   find(@CurrentActor() actor: Actor, @Body() household: HouseholdDto): Promise<HouseholdMatchesResponse> {
     return this.matches.find(actor, household);
