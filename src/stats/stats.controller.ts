@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
@@ -25,6 +25,7 @@ export class StatsController {
   /** Consultations by type (the tree), channel, route, district, month, counselor, abuse, age band, hours. */
   @Allow('stats.read')
   @Get('consultations')
+  @ApiOperation({ summary: 'Consultation statistics as a report table' })
   @ApiOkResponse({ type: StatsTableDto })
   consultations(@CurrentActor() actor: Actor, @Query() query: StatsQuery): Promise<StatsTableDto> {
     return this.stats.query(actor, 'consultations', query);
@@ -33,6 +34,7 @@ export class StatsController {
   /** Cases opened, closed (by reason) and open at the period's end; children counted once beside. */
   @Allow('stats.read')
   @Get('cases')
+  @ApiOperation({ summary: 'Case statistics: opened, closed and open per period' })
   @ApiOkResponse({ type: StatsTableDto })
   cases(@CurrentActor() actor: Actor, @Query() query: StatsQuery): Promise<StatsTableDto> {
     return this.stats.query(actor, 'cases', query);
@@ -41,6 +43,7 @@ export class StatsController {
   /** Referrals by organization (type), direction, kind and outcome. */
   @Allow('stats.read')
   @Get('referrals')
+  @ApiOperation({ summary: 'Referral statistics by organization, direction, kind and outcome' })
   @ApiOkResponse({ type: StatsTableDto })
   referrals(@CurrentActor() actor: Actor, @Query() query: StatsQuery): Promise<StatsTableDto> {
     return this.stats.query(actor, 'referrals', query);
@@ -49,6 +52,7 @@ export class StatsController {
   /** The 48-hour rule: received, confirmed within 48 h, late, not yet; median hours to confirmation. */
   @Allow('stats.read')
   @Get('safety-checks')
+  @ApiOperation({ summary: '48-hour rule compliance' })
   @ApiOkResponse({ type: StatsTableDto })
   safetyChecks(@CurrentActor() actor: Actor, @Query() query: StatsQuery): Promise<StatsTableDto> {
     return this.stats.query(actor, 'safety_checks', query);
@@ -68,6 +72,7 @@ export class StatsController {
   /** Queues an export; the `reports` worker builds the file. */
   @Allow('stats.read')
   @Post('exports')
+  @ApiOperation({ summary: 'Queue a statistics export as CSV' })
   @HttpCode(202)
   @ApiAcceptedResponse({ type: StatsExportDto })
   createExport(@CurrentActor() actor: Actor, @Body() dto: CreateExportDto): Promise<StatsExportDto> {
@@ -76,6 +81,7 @@ export class StatsController {
 
   @Allow('stats.read')
   @Get('exports/:id')
+  @ApiOperation({ summary: 'The state of a statistics export' })
   @ApiOkResponse({ type: StatsExportDto })
   getExport(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string): Promise<StatsExportDto> {
     return this.exports.get(actor, id);
@@ -84,6 +90,7 @@ export class StatsController {
   /** The CSV (UTF-8 with BOM, CRLF), for its creator only, while it is kept. */
   @Allow('stats.read')
   @Get('exports/:id/file')
+  @ApiOperation({ summary: 'Download a finished export (CSV)' })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'The CSV file', schema: { type: 'string', format: 'binary' } })
   async file(

@@ -93,7 +93,7 @@ const KEY_DESCRIPTION =
 export class StatsRowDto {
   @ApiProperty({
     type: 'object',
-    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }], nullable: true },
+    additionalProperties: { oneOf: [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }] },
     description: KEY_DESCRIPTION,
   })
   key!: Record<string, string | number | boolean | null>;
@@ -208,7 +208,7 @@ export class StatsExportDto {
   @ApiProperty({ format: 'date-time' })
   createdAt!: Date;
 
-  @ApiProperty({ format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   finishedAt!: Date | null;
 
   @ApiProperty({ type: Number, nullable: true, description: 'Lines of figures in the file' })
