@@ -64,6 +64,7 @@ export class StatsController {
    */
   @Allow('stats.read')
   @Get('services')
+  @ApiOperation({ summary: 'Service statistics: uses, households, persons, nights and hours' })
   @ApiOkResponse({ type: StatsTableDto })
   services(@CurrentActor() actor: Actor, @Query() query: StatsQuery): Promise<StatsTableDto> {
     return this.stats.query(actor, 'services', query);
