@@ -7,11 +7,13 @@ import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
 import { ConsultationsService } from './consultations.service';
 import { IntakeService } from './intake.service';
+import { MatchTokens } from './match-tokens';
+import { NotificationsModule } from '../notifications/notifications.module';
 
 @Module({
-  imports: [AuditModule, DirectoryModule],
+  imports: [AuditModule, DirectoryModule, NotificationsModule],
   controllers: [CasesController],
-  providers: [CaseRecords, CasesService, ConsultationsService, IntakeService, Idempotency],
-  exports: [CaseRecords, CasesService, ConsultationsService, IntakeService, Idempotency],
+  providers: [CaseRecords, CasesService, ConsultationsService, IntakeService, Idempotency, MatchTokens],
+  exports: [CaseRecords, CasesService, ConsultationsService, IntakeService, Idempotency, MatchTokens],
 })
 export class CasesModule {}

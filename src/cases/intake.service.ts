@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { allows, Actor } from '../access/policy';
 import { caseAccess } from './case-lifecycle';
 import { AuditLog } from '../audit/audit.service';
@@ -9,7 +9,11 @@ import { Idempotency, Replayable } from '../core/idempotency';
 import { normalizeKana } from '../core/text/normalize';
 import { DistrictsService } from '../directory/districts.service';
 import { nextCaseNumber } from './case-numbers';
-import { CaseRecords } from './case-records';
+import { assertOpen, CaseRecords, readPermissionOf } from './case-records';
+import { supervisorsOf } from '../directory/staffing';
+import { userRefs } from '../directory/user-ref';
+import { Notifications } from '../notifications/notifications.service';
+import { MatchTokens } from './match-tokens';
 import { CaseEvent } from './case-event.entity';
 import { Case } from './case.entity';
 import { Consultation } from './consultation.entity';
@@ -20,15 +24,33 @@ import { Household, HouseholdMember, Person } from './person.entity';
 import { consultationView, IntakeResult } from './views';
 import { CasesService } from './cases.service';
 
-export interface DuplicateCandidate {
-  caseId: string;
-  caseNumber: string;
-  districtId: string | null;
-  status: string;
+/** A possible duplicate: named when the caller may read it, otherwise only an opaque token (issue 11, item 1). */
+export type DuplicateCandidate =
+  { caseId: string; caseNumber: string; districtId: string | null; status: string } | { matchToken: string };
+
+/**
+ * The 409 of a duplicate check. `matched` (every case found, readable or not)
+ * stays on the server: it is what the audit entries name.
+ */
+export class PossibleDuplicate extends DomainError {
+  constructor(
+    candidates: DuplicateCandidate[],
+    readonly matched: { caseId: string; districtId: string | null; shown: 'case' | 'match_token' }[],
+  ) {
+    super(
+      'possible_duplicate',
+      'A case for a child with the same kana name and date exists; add to it (caseId or matchToken) or confirm a new case (confirmNew)',
+      { candidates },
+    );
+  }
 }
 
-/** The answer was a receipt (ids, number, status, district), not the case. */
-const isReceipt = (r: IntakeResult) => !('subject' in r.case);
+/**
+ * What kind of answer it was, kept to answer a repeat alike: the case, a
+ * receipt (ids, number, status, district), or ids only (a match token's).
+ */
+const answerOf = (r: IntakeResult): { answer?: 'receipt' | 'ids' } =>
+  'subject' in r.case ? {} : { answer: 'number' in r.case ? 'receipt' : 'ids' };
 
 /**
  * Intake (受付): a consultation arrives; the system finds the child's case or
@@ -46,6 +68,8 @@ export class IntakeService {
     private readonly districts: DistrictsService,
     private readonly audit: AuditLog,
     private readonly config: AppConfig,
+    private readonly matchTokens: MatchTokens,
+    private readonly notifications: Notifications,
   ) {}
 
   async intake(actor: Actor, dto: IntakeDto, idempotencyKey: string | undefined): Promise<Replayable<IntakeResult>> {
@@ -61,18 +85,17 @@ export class IntakeService {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'possible_duplicate') {
-        const candidates = (error.extra.candidates ?? []) as DuplicateCandidate[];
+      if (error instanceof PossibleDuplicate) {
         await this.db.transaction((m) =>
           this.audit.recordMany(
             m,
             actor,
-            candidates.map((k) => ({
+            error.matched.map((k) => ({
               action: 'read',
               entityType: 'case',
               entityId: k.caseId,
               districtId: k.districtId,
-              summary: { via: 'duplicate_check' },
+              summary: { via: 'duplicate_check', shown: k.shown },
             })),
           ),
         );
@@ -88,21 +111,24 @@ export class IntakeService {
       key: idempotencyKey,
       body: dto,
       status: 201,
-      work: (m) => (dto.caseId ? this.addToCase(m, actor, dto.caseId, dto) : this.open(m, actor, dto)),
-      keep: (r) => ({
-        caseId: r.case.id,
-        consultationId: r.consultation.id,
-        ...(isReceipt(r) ? { answer: 'receipt' } : {}),
-      }),
+      work: (m) =>
+        dto.caseId
+          ? this.addToCase(m, actor, dto.caseId, dto)
+          : dto.matchToken
+            ? this.addByMatchToken(m, actor, dto.matchToken, dto)
+            : this.open(m, actor, dto),
+      keep: (r): Record<string, string> => ({ caseId: r.case.id, consultationId: r.consultation.id, ...answerOf(r) }),
       replay: async (m, kept) =>
-        this.result(
-          m,
-          actor,
-          kept.caseId,
-          await m.getRepository(Consultation).findOneByOrFail({ id: kept.consultationId }),
-          // A receipt is answered again as a receipt; a full answer is read again through the policy.
-          kept.answer === 'receipt' ? { audit: false } : { audit: true },
-        ),
+        kept.answer === 'ids'
+          ? idsOnly(kept.caseId, kept.consultationId)
+          : this.result(
+              m,
+              actor,
+              kept.caseId,
+              await m.getRepository(Consultation).findOneByOrFail({ id: kept.consultationId }),
+              // A receipt is answered again as a receipt; a full answer is read again through the policy.
+              kept.answer === 'receipt' ? { audit: false } : { audit: true },
+            ),
     });
   }
 
@@ -139,6 +165,61 @@ export class IntakeService {
     return this.result(m, actor, caseId, consultation, { audit: true });
   }
 
+  /**
+   * The caller followed a duplicate check's token to a case they may not read:
+   * the consultation is added to it and they get ids back, never the case.
+   * Those responsible for the case hear of it (for a confidential case its
+   * supervisors also learn who recorded it), and the entry is audited.
+   * A forged, altered, expired or someone else's token is a 400, changing nothing.
+   */
+  private async addByMatchToken(m: EntityManager, actor: Actor, token: string, dto: IntakeDto): Promise<IntakeResult> {
+    const caseId = this.matchTokens.open(actor.userId, token);
+    const c = caseId
+      ? await m.getRepository(Case).findOne({ where: { id: caseId }, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!c) {
+      throw DomainError.validation([
+        {
+          field: 'matchToken',
+          message: 'not a valid match token for you, or expired: send the intake again without it',
+        },
+      ]);
+    }
+    assertOpen(c);
+    const consultation = await this.consultations.record(m, actor, c, dto.consultation, 'intake');
+    await this.audit.record(m, actor, {
+      action: 'update',
+      entityType: 'case',
+      entityId: c.id,
+      districtId: c.districtId,
+      summary: { via: 'match_token', consultationId: consultation.id },
+    });
+    const notice = {
+      eventKey: `match_token_consultation:${consultation.id}`,
+      kind: 'consultation_by_other',
+      caseId: c.id,
+    };
+    const title = `${c.number}: 担当外の職員が相談を記録しました`;
+    const supervisors = await supervisorsOf(m, c.districtId);
+    const counselors = c.primaryCounselorId && c.primaryCounselorId !== actor.userId ? [c.primaryCounselorId] : [];
+    if (c.confidential) {
+      // Who recorded it matters on a confidential case (a family in hiding): its supervisors are told by name.
+      const recorder = (await userRefs(m, [actor.userId])).get(actor.userId)?.displayName ?? actor.username;
+      await this.notifications.deliver(
+        m,
+        counselors.filter((u) => !supervisors.includes(u)),
+        { ...notice, title },
+      );
+      await this.notifications.deliver(m, supervisors, {
+        ...notice,
+        title: `${c.number}: ${recorder} が相談を記録しました（秘匿ケース）`,
+      });
+    } else {
+      await this.notifications.deliver(m, [...counselors, ...supervisors], { ...notice, title });
+    }
+    return idsOnly(c.id, consultation.id);
+  }
+
   private async open(m: EntityManager, actor: Actor, dto: IntakeDto): Promise<IntakeResult> {
     const { case: c, consultation } = await this.openCase(m, actor, dto);
     return this.result(m, actor, c.id, consultation, { audit: false });
@@ -155,16 +236,7 @@ export class IntakeService {
     const dateKey = subject.birthDate ?? subject.expectedDueDate ?? null;
     // Two intakes for the same child at the same moment: the second waits and then sees the first.
     await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`intake:${kanaKey}:${dateKey}`]);
-    if (!dto.confirmNew) {
-      const candidates = await this.duplicates(m, kanaKey, subject);
-      if (candidates.length > 0) {
-        throw new DomainError(
-          'possible_duplicate',
-          'A case for a child with the same kana name and date exists; add to it (caseId) or confirm a new case (confirmNew)',
-          { candidates },
-        );
-      }
-    }
+    if (!dto.confirmNew) await this.checkDuplicates(m, actor, kanaKey, subject);
     const person = await m.getRepository(Person).save(
       m.getRepository(Person).create({
         familyName: subject.familyName,
@@ -286,15 +358,38 @@ export class IntakeService {
     return home;
   }
 
-  /** Cases of a person with the same normalized kana name and date, in any district (no names). */
-  private async duplicates(m: EntityManager, kanaKey: string, subject: SubjectDto): Promise<DuplicateCandidate[]> {
-    return (await m.query(
-      `SELECT c.id AS "caseId", c.number AS "caseNumber", c.district_id AS "districtId", c.status
-         FROM persons p JOIN cases c ON c.subject_id = p.id
-        WHERE p.name_kana_key = $1
-          AND (p.birth_date = $2::date OR ($2::date IS NULL AND p.expected_due_date = $3::date))
-        ORDER BY c.opened_at DESC`,
-      [kanaKey, subject.birthDate ?? null, subject.expectedDueDate ?? null],
-    )) as DuplicateCandidate[];
+  /**
+   * Cases of a person with the same normalized kana name and date, in any
+   * district: a 409 naming (no names of people) those the caller may read,
+   * and a match token for each other one, so that nothing about it leaks and
+   * the consultation can still join it (no second record for the child).
+   */
+  private async checkDuplicates(m: EntityManager, actor: Actor, kanaKey: string, subject: SubjectDto): Promise<void> {
+    const ids = (
+      (await m.query(
+        `SELECT c.id FROM persons p JOIN cases c ON c.subject_id = p.id
+          WHERE p.name_kana_key = $1
+            AND (p.birth_date = $2::date OR ($2::date IS NULL AND p.expected_due_date = $3::date))
+          ORDER BY c.opened_at DESC`,
+        [kanaKey, subject.birthDate ?? null, subject.expectedDueDate ?? null],
+      )) as { id: string }[]
+    ).map((r) => r.id);
+    if (ids.length === 0) return;
+    const found = new Map((await m.getRepository(Case).findBy({ id: In(ids) })).map((c) => [c.id, c]));
+    const cases = ids.map((id) => found.get(id) as Case);
+    const readable = (c: Case) => allows(actor, readPermissionOf(actor), caseAccess(c));
+    throw new PossibleDuplicate(
+      cases.map((c) =>
+        readable(c)
+          ? { caseId: c.id, caseNumber: c.number, districtId: c.districtId, status: c.status }
+          : { matchToken: this.matchTokens.issue(actor.userId, c.id) },
+      ),
+      cases.map((c) => ({ caseId: c.id, districtId: c.districtId, shown: readable(c) ? 'case' : 'match_token' })),
+    );
   }
+}
+
+/** A match token's answer: the ids of what was recorded, nothing about the case. */
+function idsOnly(caseId: string, consultationId: string): IntakeResult {
+  return { case: { id: caseId }, consultation: { id: consultationId, caseId } };
 }

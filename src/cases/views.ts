@@ -148,6 +148,11 @@ export class CaseReceipt {
   @ApiUuid({ nullable: true }) districtId!: string | null;
 }
 
+/** A consultation added through a duplicate check's match token: the case's id and nothing else about it. */
+export class CaseIdReceipt {
+  @ApiUuid() id!: string;
+}
+
 export class ConsultationReceipt {
   @ApiUuid() id!: string;
   @ApiUuid() caseId!: string;
@@ -233,10 +238,10 @@ export function consultationView(c: Consultation): ConsultationView {
 }
 
 /** POST /intakes: the case (in full, as a header, or a receipt, by what the author may read) and the consultation. */
-@ApiExtraModels(CaseDetail, CaseHeader, CaseReceipt, ConsultationView, ConsultationReceipt)
+@ApiExtraModels(CaseDetail, CaseHeader, CaseReceipt, CaseIdReceipt, ConsultationView, ConsultationReceipt)
 export class IntakeResult {
-  @ApiProperty({ oneOf: [CaseDetail, CaseHeader, CaseReceipt].map((t) => ({ $ref: getSchemaPath(t) })) })
-  case!: CaseDetail | CaseHeader | CaseReceipt;
+  @ApiProperty({ oneOf: [CaseDetail, CaseHeader, CaseReceipt, CaseIdReceipt].map((t) => ({ $ref: getSchemaPath(t) })) })
+  case!: CaseDetail | CaseHeader | CaseReceipt | CaseIdReceipt;
 
   @ApiProperty({ oneOf: [ConsultationView, ConsultationReceipt].map((t) => ({ $ref: getSchemaPath(t) })) })
   consultation!: ConsultationView | ConsultationReceipt;

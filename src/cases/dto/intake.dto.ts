@@ -9,6 +9,7 @@ import {
   IsString,
   IsUUID,
   Max,
+  Matches,
   MaxLength,
   Min,
   MinLength,
@@ -179,13 +180,17 @@ export class ConsultationDto {
 }
 
 export class IntakeDto {
-  /** Required unless the consultation is added to an existing case (`caseId`). */
-  @ValidateIf((i: IntakeDto) => i.caseId === undefined || i.subject !== undefined)
+  /** Required unless the consultation is added to an existing case (`caseId` or `matchToken`). */
+  @ValidateIf((i: IntakeDto) => (i.caseId === undefined && i.matchToken === undefined) || i.subject !== undefined)
   @NestedObject(() => SubjectDto)
   subject?: SubjectDto;
 
   /** Required unless added to a case (`caseId`) or joining a sibling's household (`householdId`). */
-  @ValidateIf((i: IntakeDto) => (i.caseId === undefined && i.householdId === undefined) || i.household !== undefined)
+  @ValidateIf(
+    (i: IntakeDto) =>
+      (i.caseId === undefined && i.matchToken === undefined && i.householdId === undefined) ||
+      i.household !== undefined,
+  )
   @NestedObject(() => HouseholdDto)
   household?: HouseholdDto;
 
@@ -205,6 +210,17 @@ export class IntakeDto {
   @IsOmittable()
   @IsUUID('4')
   caseId?: string;
+
+  /**
+   * Add the consultation to the case a `possible_duplicate` answer named only
+   * by this token (a case the caller may not read): the answer is ids only.
+   * Valid for its receiver for 30 minutes.
+   */
+  @IsOmittable()
+  @OnlyWhen('caseId', [undefined], { message: 'send caseId or matchToken, not both' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{40,400}$/, { message: 'matchToken must be a token from a possible_duplicate answer' })
+  matchToken?: string;
 
   /** Open a new case even though a likely duplicate exists (a different child of the same name and birth date). */
   @IsOmittable()
