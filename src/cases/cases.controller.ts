@@ -14,6 +14,7 @@ import { ConsultationDto, IntakeDto } from './dto/intake.dto';
 import { IntakeService } from './intake.service';
 import { CaseDetail, CaseEventView, CaseHeader, CaseListItem, ConsultationView, IntakeResult } from './views';
 
+import { ApiPossibleDuplicate } from './dto/possible-duplicate.dto';
 @ApiTags('cases')
 @ApiBearerAuth()
 @Controller()
@@ -26,15 +27,16 @@ export class CasesController {
 
   /**
    * Records a consultation: opens a case in `intake` for a new subject, or adds
-   * to `caseId`. A likely duplicate is a 409 `possible_duplicate` unless
-   * `confirmNew`. Honours Idempotency-Key.
+   * to `caseId`, or to the case a `matchToken` stands for (answering ids only).
+   * A likely duplicate is a 409 `possible_duplicate` unless `confirmNew`.
+   * Honours Idempotency-Key.
    */
   @Allow('case.intake')
   @Post('intakes')
   @ApiOperation({ summary: 'Record a consultation, opening a case for a new subject' })
   @ApiIdempotencyKey()
   @ApiResult(IntakeResult, { status: 201 })
-  @ApiProblems(409)
+  @ApiPossibleDuplicate()
   async intake(
     @CurrentActor() actor: Actor,
     @Body() dto: IntakeDto,

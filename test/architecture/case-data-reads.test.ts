@@ -19,7 +19,8 @@ const READERS: Record<string, string> = {
   'cases/consultations.service.ts': 'owner: consultations of a case loaded through CaseRecords.load',
   'cases/siblings.ts':
     "a case's household's other cases, scoped by scopedToCases (a short list inside one case's view)",
-  'cases/intake.service.ts': 'owner: opens cases; the duplicate check answers ids and numbers only, by design',
+  'cases/intake.service.ts':
+    'owner: opens cases; the duplicate check names only cases the caller may read (others: a match token), by design',
   'tasks/tasks.service.ts': 'owner of tasks: lists through scopedToCases + CaseRecords.page, loads then authorizes',
   'tasks/conferences.service.ts': 'owner of conferences: on a case loaded through CaseRecords.load',
   'tasks/task-factory.ts': 'owner of tasks: inserts them',

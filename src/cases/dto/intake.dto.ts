@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -216,6 +217,7 @@ export class IntakeDto {
    * by this token (a case the caller may not read): the answer is ids only.
    * Valid for its receiver for 30 minutes.
    */
+  @ApiPropertyOptional({ type: String, description: 'A `matchToken` from a `possible_duplicate` answer' })
   @IsOmittable()
   @OnlyWhen('caseId', [undefined], { message: 'send caseId or matchToken, not both' })
   @IsString()

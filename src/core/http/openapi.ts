@@ -192,8 +192,9 @@ function completeOperation(op: Operation, schemas: Record<string, unknown>): voi
   statuses.add(503);
   for (const status of statuses) op.responses[status] ??= { description: DESCRIPTIONS[status] ?? 'Error' };
   for (const [status, response] of Object.entries(op.responses)) {
-    // Every error leaves through the problem filter, whatever a library's decorator said.
-    if (/^[45]/.test(status)) {
+    // Every error leaves through the problem filter, whatever a library's decorator said
+    // (an operation may name a problem+json schema of its own: possible_duplicate's candidates).
+    if (/^[45]/.test(status) && !response.content?.['application/problem+json']) {
       response.content = { 'application/problem+json': { schema: { $ref: `#/components/schemas/${PROBLEM}` } } };
     }
   }
