@@ -194,7 +194,8 @@ function completeOperation(op: Operation, schemas: Record<string, unknown>): voi
   for (const [status, response] of Object.entries(op.responses)) {
     // Every error leaves through the problem filter, whatever a library's decorator said
     // (an operation may name a problem+json schema of its own: possible_duplicate's candidates).
-    if (/^[45]/.test(status) && !response.content?.['application/problem+json']) {
+    const ownProblem = (response.content as Record<string, unknown> | undefined)?.['application/problem+json'];
+    if (/^[45]/.test(status) && !ownProblem) {
       response.content = { 'application/problem+json': { schema: { $ref: `#/components/schemas/${PROBLEM}` } } };
     }
   }
