@@ -14,7 +14,6 @@ import { ConsultationDto, IntakeDto } from './dto/intake.dto';
 import { IntakeService } from './intake.service';
 import { CaseDetail, CaseEventView, CaseHeader, CaseListItem, ConsultationView, IntakeResult } from './views';
 
-import { ApiPossibleDuplicate } from './dto/possible-duplicate.dto';
 @ApiTags('cases')
 @ApiBearerAuth()
 @Controller()
@@ -36,7 +35,7 @@ export class CasesController {
   @ApiOperation({ summary: 'Record a consultation, opening a case for a new subject' })
   @ApiIdempotencyKey()
   @ApiResult(IntakeResult, { status: 201 })
-  @ApiPossibleDuplicate()
+  @ApiProblems(409)
   async intake(
     @CurrentActor() actor: Actor,
     @Body() dto: IntakeDto,

@@ -9,7 +9,6 @@ import type { Actor } from '../access/policy';
 import { CreateReferralDto, ListReferralsQuery, ReferralTransitionDto } from './dto/referral.dto';
 import { ReferralReceipt, ReferralsService, ReferralView } from './referrals.service';
 
-import { ApiPossibleDuplicate } from '../cases/dto/possible-duplicate.dto';
 @ApiTags('referrals')
 @ApiBearerAuth()
 @Controller('referrals')
@@ -27,7 +26,7 @@ export class ReferralsController {
   @ApiOperation({ summary: 'Record an outgoing referral (a draft) or register an incoming one' })
   @ApiIdempotencyKey()
   @ApiResult([ReferralView, ReferralReceipt], { status: 201 })
-  @ApiPossibleDuplicate()
+  @ApiProblems(409)
   async create(
     @CurrentActor() actor: Actor,
     @Body() dto: CreateReferralDto,

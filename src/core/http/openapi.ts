@@ -111,7 +111,7 @@ const DESCRIPTIONS: Record<number, string> = {
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
 
 /** The problem+json body (api.md, "Errors"), as `toProblem` writes it. */
-const problemSchema = {
+const problemSchema: NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string] = {
   type: 'object',
   required: ['type', 'title', 'status', 'detail', 'code'],
   properties: {
@@ -140,6 +140,32 @@ const problemSchema = {
       description: 'With `illegal_transition`: the actions the record allows now',
     },
     currentVersion: { type: 'integer', description: 'With `version_conflict`: the record’s version now' },
+    candidates: {
+      type: 'array' as const,
+      description:
+        'With `possible_duplicate`: the likely duplicates. One the caller may read is named (send its `caseId`); ' +
+        'any other is only an opaque `matchToken` (send it as `matchToken`: the consultation is added and the answer ' +
+        'is ids only; usable by the user it was given to, for 30 minutes)',
+      items: {
+        oneOf: [
+          {
+            type: 'object' as const,
+            required: ['caseId', 'caseNumber', 'districtId', 'status'],
+            properties: {
+              caseId: { type: 'string' as const, format: 'uuid' },
+              caseNumber: { type: 'string' as const, example: '2026-0043' },
+              districtId: { type: 'string' as const, format: 'uuid', nullable: true },
+              status: { type: 'string' as const, example: 'intake' },
+            },
+          },
+          {
+            type: 'object' as const,
+            required: ['matchToken'],
+            properties: { matchToken: { type: 'string' as const } },
+          },
+        ],
+      },
+    },
   },
   additionalProperties: true,
 };
@@ -192,10 +218,8 @@ function completeOperation(op: Operation, schemas: Record<string, unknown>): voi
   statuses.add(503);
   for (const status of statuses) op.responses[status] ??= { description: DESCRIPTIONS[status] ?? 'Error' };
   for (const [status, response] of Object.entries(op.responses)) {
-    // Every error leaves through the problem filter, whatever a library's decorator said
-    // (an operation may name a problem+json schema of its own: possible_duplicate's candidates).
-    const ownProblem = (response.content as Record<string, unknown> | undefined)?.['application/problem+json'];
-    if (/^[45]/.test(status) && !ownProblem) {
+    // Every error leaves through the problem filter, whatever a library's decorator said.
+    if (/^[45]/.test(status)) {
       response.content = { 'application/problem+json': { schema: { $ref: `#/components/schemas/${PROBLEM}` } } };
     }
   }
