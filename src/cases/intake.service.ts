@@ -9,7 +9,7 @@ import { Idempotency, Replayable } from '../core/idempotency';
 import { normalizeKana } from '../core/text/normalize';
 import { DistrictsService } from '../directory/districts.service';
 import { nextCaseNumber } from './case-numbers';
-import { assertOpen, CaseRecords, readPermissionOf } from './case-records';
+import { assertOpen, CaseRecords, readableCases, readPermissionOf } from './case-records';
 import { supervisorsOf } from '../directory/staffing';
 import { userRefs } from '../directory/user-ref';
 import { Notifications } from '../notifications/notifications.service';
@@ -251,7 +251,7 @@ export class IntakeService {
       }),
     );
     const home = dto.householdId
-      ? await this.joinHousehold(m, dto.householdId, person, subject, dto.household)
+      ? await this.joinHousehold(m, actor, dto.householdId, person, subject, dto.household)
       : await m.getRepository(Household).save({ address: household.address });
     if (!dto.householdId) {
       await setHouseholdAddress(m, home.id, { address: household.address, change: 'intake', recordedBy: actor.userId });
@@ -338,6 +338,7 @@ export class IntakeService {
    */
   private async joinHousehold(
     m: EntityManager,
+    actor: Actor,
     householdId: string,
     person: Person,
     subject: SubjectDto,
@@ -348,7 +349,15 @@ export class IntakeService {
         { field: 'household', message: 'leave out household when joining one (householdId)' },
       ]);
     }
-    const home = await m.getRepository(Household).findOneBy({ id: householdId });
+    // A household is joined only through a case of it the actor may read: joining an unseen one
+    // would show its members on the new case. Unseen and unknown get the same answer.
+    const seen = await m
+      .getRepository(Case)
+      .createQueryBuilder('c')
+      .where('c.household_id = :householdId', { householdId })
+      .andWhere(readableCases(actor))
+      .getExists();
+    const home = seen ? await m.getRepository(Household).findOneBy({ id: householdId }) : null;
     if (!home) throw DomainError.validation([{ field: 'householdId', message: 'no such household' }]);
     await m.getRepository(HouseholdMember).insert({
       householdId,

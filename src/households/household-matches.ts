@@ -5,6 +5,8 @@ import { Allow, CurrentActor } from '../access/decorators';
 import type { Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { HouseholdDto } from '../cases/dto/intake.dto';
+import { readableCases } from '../cases/case-records';
+import { Case } from '../cases/case.entity';
 import { householdSearchKey } from '../cases/search-keys';
 import { normalizeKana, searchKey } from '../core/text/normalize';
 
@@ -34,8 +36,8 @@ export class HouseholdMatchesResponse {
  * the same address (compared as search keys: 桜ヶ丘 = 桜ケ丘, 一丁目 = 1丁目)
  * with a guardian of the same name (kana, or kanji when no kana is given).
  * The counselor then joins the household (`householdId`) instead of
- * recording the family twice (issue 13). Like the child duplicate check,
- * the answer names cases by number only.
+ * recording the family twice (issue 13). Only cases the actor may read are
+ * named, by number, district and status.
  */
 @Injectable()
 export class HouseholdMatches {
@@ -54,19 +56,38 @@ export class HouseholdMatches {
       (p) => `% ${searchKey(`${p.familyName}${p.givenName}`).replace(/[\\%_]/g, '\\$&')} %`,
     );
     return this.db.transaction(async (m) => {
-      const rows = (await m.query(
-        `SELECT c.household_id AS "householdId",
-                json_agg(json_build_object('caseId', c.id, 'caseNumber', c.number, 'districtId', c.district_id,
-                                           'status', c.status) ORDER BY c.opened_at) AS cases
-           FROM households h JOIN cases c ON c.household_id = h.id
+      const found = (await m.query(
+        `SELECT h.id FROM households h
           WHERE h.search_key = $1
             AND EXISTS (SELECT 1 FROM household_members hm JOIN persons p ON p.id = hm.person_id
                          WHERE hm.household_id = h.id AND hm.relationship = ANY($2)
                            AND (p.name_kana_key = ANY($3) OR p.search_key LIKE ANY($4)))
-          GROUP BY c.household_id
-          LIMIT 10`,
+          LIMIT 50`,
         [householdSearchKey(household.address), GUARDIANS, kanaKeys, nameWords],
-      )) as HouseholdMatch[];
+      )) as { id: string }[];
+      // Only cases the actor may read are named, and a household none of whose cases they may read is not
+      // offered at all: a match must not reveal another district's or a confidential family (issue 11, item 1).
+      const cases = found.length
+        ? await m
+            .getRepository(Case)
+            .createQueryBuilder('c')
+            .select(['c.id', 'c.number', 'c.districtId', 'c.status', 'c.householdId'])
+            .where('c.household_id IN (:...ids)', { ids: found.map((h) => h.id) })
+            .andWhere(readableCases(actor))
+            .orderBy('c.opened_at')
+            .addOrderBy('c.id')
+            .getMany()
+        : [];
+      const byHousehold = new Map<string, MatchedCase[]>();
+      for (const c of cases) {
+        const list = byHousehold.get(c.householdId) ?? [];
+        list.push({ caseId: c.id, caseNumber: c.number, districtId: c.districtId, status: c.status });
+        byHousehold.set(c.householdId, list);
+      }
+      const rows: HouseholdMatch[] = [...byHousehold].slice(0, 10).map(([householdId, list]) => ({
+        householdId,
+        cases: list,
+      }));
       await this.audit.record(m, actor, {
         action: 'read',
         entityType: 'household_match',

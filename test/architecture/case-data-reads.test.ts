@@ -34,8 +34,7 @@ const READERS: Record<string, string> = {
   'referrals/referral-deadlines.ts': 'job handler: the system re-reads a referral under lock, no actor',
   'record/record.service.ts': 'the whole record (児童記録票) of one case loaded through CaseRecords.load',
   'plans/unplanned-cases.ts': 'sweep job: the system looks for active cases without an approved plan, no actor',
-  'households/household-matches.ts':
-    "intake's family check: like the duplicate check, answers case numbers only; audited",
+  'households/household-matches.ts': "intake's family check: names only cases readableCases(actor) admits; audited",
   'plans/plans.service.ts': 'owner of support plans: the plans of a case loaded through CaseRecords.load',
   'plans/service-uses.service.ts': 'owner of service uses: the uses of a case loaded through CaseRecords.load',
   'households/contacts.service.ts': 'contacts and moves of a case loaded through CaseRecords.load',
@@ -52,7 +51,13 @@ const READERS: Record<string, string> = {
 };
 
 /** Where a list query over case data may run: the read path, and the system's sweeps and rules (no actor to scope by). */
-const LISTS = new Set(['cases/case-records.ts', 'cases/siblings.ts', 'tasks/reconciler.ts', 'tasks/task-handover.ts']);
+const LISTS = new Set([
+  'cases/case-records.ts',
+  'cases/siblings.ts',
+  'households/household-matches.ts',
+  'tasks/reconciler.ts',
+  'tasks/task-handover.ts',
+]);
 
 const TABLES =
   'contact_points|household_addresses|cases|consultations|persons|households|household_members|case_events|tasks|referrals|referral_events|conferences|support_plans|service_uses';

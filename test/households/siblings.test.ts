@@ -35,7 +35,7 @@ describe('siblings', () => {
     call(t, user, { method: 'POST', url: '/api/v1/intakes/household-matches', payload });
 
   it('offers the household on record when the address and a guardian match, however they are spelled', async () => {
-    const res = await matches(w.counselorB, {
+    const res = await matches(w.counselorA, {
       address: '岡山市 中央１丁目１－１',
       members: [
         {
@@ -65,6 +65,21 @@ describe('siblings', () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/docs-json' })).json();
     const ok = doc.paths['/api/v1/intakes/household-matches'].post.responses['200'];
     expect(ok.content['application/json'].schema.$ref).toMatch(/HouseholdMatchesResponse$/);
+  });
+
+  it('names no case the caller may not read, and lets nobody join a household they cannot see', async () => {
+    // counselorB works in district B: the family's case in district A is out of their sight (access.md),
+    // so the match must not reveal its number, district or status (the duplicate check's rule, issue 11).
+    expect((await matches(w.counselorB, family)).json()).toEqual({ items: [] });
+    expect((await matches(w.supervisorB, family)).json()).toEqual({ items: [] });
+    const [{ n: before }] = await t.db.query(`SELECT count(*)::int AS n FROM cases`);
+    const body = intakeBody({ subject: { givenName: '三郎', givenNameKana: 'サブロウ' }, householdId });
+    delete (body as { household?: unknown }).household;
+    const res = await call(t, w.counselorB, { method: 'POST', url: '/api/v1/intakes', payload: body });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([expect.objectContaining({ field: 'householdId' })]);
+    const [{ n: after }] = await t.db.query(`SELECT count(*)::int AS n FROM cases`);
+    expect(after).toBe(before);
   });
 
   it('offers nothing for another address, another guardian, or no guardian at all', async () => {
