@@ -1,5 +1,5 @@
 import { intakeBody, openCase, setCase } from '../support/cases';
-import { call, createUser, createWorld, World } from '../support/fixtures';
+import { call, createOrganization, createUser, createWorld, World } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** Holes a review of the whole change found (the reviewer reproduced each before it was fixed). */
@@ -10,13 +10,7 @@ describe('hardening', () => {
   beforeAll(async () => {
     t = await startTestApp();
     w = await createWorld(t);
-    org = (
-      await call(t, w.admin, {
-        method: 'POST',
-        url: '/api/v1/organizations',
-        payload: { name: '中央警察署', kind: 'external', type: 'police', councilMember: true },
-      })
-    ).json().id;
+    org = await createOrganization(t, w.admin, { name: '中央警察署', type: 'police', councilMember: true });
   });
   afterAll(async () => t?.close());
 

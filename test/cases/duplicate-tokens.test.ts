@@ -1,6 +1,6 @@
 import { MatchTokens } from '../../src/cases/match-tokens';
 import { intakeBody, openCase, setCase } from '../support/cases';
-import { call, createWorld, World } from '../support/fixtures';
+import { call, createOrganization, createWorld, World } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -23,13 +23,7 @@ describe('possible duplicates the caller may not read', () => {
   beforeAll(async () => {
     t = await startTestApp();
     w = await createWorld(t);
-    org = (
-      await call(t, w.admin, {
-        method: 'POST',
-        url: '/api/v1/organizations',
-        payload: { name: '北警察署', kind: 'external', type: 'police', councilMember: true },
-      })
-    ).json().id;
+    org = await createOrganization(t, w.admin, { name: '北警察署', type: 'police', councilMember: true });
     // A DV family in hiding: a confidential case in district B.
     hidden = await openCase(t, w.counselorB, { subject: child, household: { address: '北町 5-5', members: [] } });
     await setCase(t, hidden.case.id, { confidential: true });

@@ -1,5 +1,5 @@
 import { intakeBody, openCase } from '../support/cases';
-import { call, createWorld, World } from '../support/fixtures';
+import { call, createOrganization, createWorld, World } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -122,13 +122,7 @@ describe('bad input at the edge', () => {
     });
 
     it('refuses an incoming referral without subject', async () => {
-      const org = (
-        await call(t, w.admin, {
-          method: 'POST',
-          url: '/api/v1/organizations',
-          payload: { name: '中央警察署', kind: 'external', type: 'police', councilMember: true },
-        })
-      ).json().id;
+      const org = await createOrganization(t, w.admin, { name: '中央警察署', type: 'police', councilMember: true });
       const before = await counts();
       const incoming = {
         direction: 'incoming',

@@ -1,5 +1,5 @@
 import { openCase, setCase } from '../support/cases';
-import { call, createWorld, TestUser, World } from '../support/fixtures';
+import { call, createOrganization, createWorld, TestUser, World } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** GET /cases/{id}/record: the whole child record in one read (issue 13, item 5). */
@@ -53,13 +53,7 @@ describe('the whole case record', () => {
         priority: 'normal',
       },
     });
-    organization = (
-      await call(t, w.admin, {
-        method: 'POST',
-        url: '/api/v1/organizations',
-        payload: { name: '中央小学校', kind: 'external', type: 'school', councilMember: true },
-      })
-    ).json().id;
+    organization = await createOrganization(t, w.admin, { name: '中央小学校', type: 'school', councilMember: true });
     const conference = await call(t, w.supervisorA, {
       method: 'POST',
       url: `/api/v1/cases/${caseA}/conferences`,

@@ -1,5 +1,5 @@
 import { intakeBody, openCase } from '../support/cases';
-import { call, TestUser, World, createWorld } from '../support/fixtures';
+import { call, createOrganization, createWorld, TestUser, World } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/worker';
 import { StatsExports } from '../../src/stats/exports.service';
@@ -88,13 +88,11 @@ describe('cases, referrals and safety-check statistics; exports', () => {
     ])) as { id: string }[];
     expect((await seen(w.counselorB, taskQ.id, '2025-06-01T20:00:00+09:00')).statusCode).toBe(200);
 
-    org = (
-      await call(t, w.admin, {
-        method: 'POST',
-        url: '/api/v1/organizations',
-        payload: { name: '岡山県中央児童相談所', kind: 'external', type: 'child_guidance_center', councilMember: true },
-      })
-    ).json<{ id: string }>().id;
+    org = await createOrganization(t, w.admin, {
+      name: '岡山県中央児童相談所',
+      type: 'child_guidance_center',
+      councilMember: true,
+    });
     const referral = async (user: TestUser, extra: object) => {
       const res = await call(t, user, {
         method: 'POST',

@@ -82,6 +82,21 @@ export async function createDistrict(t: TestApp, code: string, areas: string[] =
   return row.id;
 }
 
+/** An organization of the directory, created over the API by an admin; returns its id. */
+export async function createOrganization(
+  t: TestApp,
+  admin: TestUser,
+  payload: { name: string; type: string; councilMember: boolean; kind?: 'internal' | 'external' },
+): Promise<string> {
+  const res = await call(t, admin, {
+    method: 'POST',
+    url: '/api/v1/organizations',
+    payload: { kind: 'external', ...payload },
+  });
+  if (res.statusCode !== 201) throw new Error(`createOrganization: ${res.statusCode} ${res.body}`);
+  return res.json<{ id: string }>().id;
+}
+
 export async function addMember(t: TestApp, districtId: string, userId: string, role: 'member' | 'lead' = 'member') {
   await t.db.query(`INSERT INTO district_members (district_id, user_id, role) VALUES ($1, $2, $3)`, [
     districtId,

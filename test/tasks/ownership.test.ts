@@ -1,5 +1,14 @@
 import { intakeBody, openCase, setCase } from '../support/cases';
-import { addMember, call, createDistrict, createUser, createWorld, TestUser, World } from '../support/fixtures';
+import {
+  addMember,
+  call,
+  createDistrict,
+  createOrganization,
+  createUser,
+  createWorld,
+  TestUser,
+  World,
+} from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const HOUR = 3_600_000;
@@ -21,13 +30,7 @@ describe('no report is left without an owner', () => {
     t = await startTestApp();
     w = await createWorld(t);
     districtC = await createDistrict(t, 'district_c', ['南町']);
-    organization = (
-      await call(t, w.admin, {
-        method: 'POST',
-        url: '/api/v1/organizations',
-        payload: { name: '南小学校', kind: 'external', type: 'school', councilMember: true },
-      })
-    ).json().id;
+    organization = await createOrganization(t, w.admin, { name: '南小学校', type: 'school', councilMember: true });
   });
   afterAll(async () => t?.close());
 
