@@ -1,29 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { AuditAction, AuditEntityType } from '../codes/code-lists';
 import type { RequestOrigin } from '../core/http/request-origin';
 
-export type AuditAction =
-  | 'read'
-  | 'list'
-  | 'create'
-  | 'update'
-  | 'transition'
-  | 'assign'
-  | 'export'
-  | 'login'
-  | 'refresh'
-  | 'login_failed'
-  | 'logout'
-  | 'token_reuse'
-  | 'password_change'
-  | 'password_reset'
-  | 'deactivate'
-  | 'membership_start'
-  | 'membership_end';
+/** The codes and their labels live with the other code lists (`/code-lists`: `auditActions`, `auditEntityTypes`). */
+export type { AuditAction, AuditEntityType } from '../codes/code-lists';
 
 export interface AuditEntry {
   action: AuditAction;
-  entityType: string;
+  entityType: AuditEntityType;
   entityId?: string | null;
   /** The district of the case concerned, so that its supervisors see the entry. */
   districtId?: string | null;

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { CaseAction, CaseEventKind } from '../codes/code-lists';
 
 /** One line of a case's timeline: who did what, when, from which status to which. */
 @Entity('case_events')
@@ -15,12 +16,13 @@ export class CaseEvent {
   @Column('uuid', { nullable: true })
   actorId!: string | null;
 
-  /** opened, transition, assignment, update, consultation_added; task_postponed, task_cancelled, safety_check_not_seen */
+  /** `/code-lists`: `caseEventKinds` */
   @Column('text')
-  kind!: string;
+  kind!: CaseEventKind;
 
+  /** A transition's action (`caseActions`); null for every other kind. */
   @Column('text', { nullable: true })
-  action!: string | null;
+  action!: CaseAction | null;
 
   @Column('text', { nullable: true })
   fromStatus!: string | null;

@@ -1,20 +1,10 @@
-import type { CaseStatus, ClosureReason } from '../codes/code-lists';
+import type { CaseAction, CaseStatus, ClosureReason } from '../codes/code-lists';
 import { DomainError } from '../core/errors/domain-error';
 import type { Case } from './case.entity';
 import { StateMachine, TransitionRule } from '../lifecycle/state-machine';
 
-export const CASE_ACTIONS = [
-  'accept',
-  'reject',
-  'start_support',
-  'monitor',
-  'resume',
-  'request_closure',
-  'approve_closure',
-  'reject_closure',
-  'reopen',
-] as const;
-export type CaseAction = (typeof CASE_ACTIONS)[number];
+/** The actions and their labels live with the other code lists (`/code-lists`: `caseActions`). */
+export { CASE_ACTIONS, type CaseAction } from '../codes/code-lists';
 
 /** What the lifecycle needs to know of a case. */
 export interface CaseState {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Brackets, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Permission } from '../access/matrix';
 import { Actor, authorize, FieldMap, scopeCondition } from '../access/policy';
-import { AuditLog } from '../audit/audit.service';
+import { AuditLog, type AuditEntityType } from '../audit/audit.service';
 import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, limitOf, ListQuery, Page, toPage } from '../core/http/pagination';
 import { caseAccess } from './case-lifecycle';
@@ -83,7 +83,7 @@ export function assertOpen(c: Case): void {
 
 /** What a read of one listed record writes to the audit log: its district, or its case's. */
 export type ReadAudit = {
-  entityType: string;
+  entityType: AuditEntityType;
   entityId: string;
   summary?: Record<string, unknown>;
 } & ({ districtId: string | null } | { caseId: string });

@@ -196,7 +196,7 @@ export class IntakeService {
     });
     const notice = {
       eventKey: `match_token_consultation:${consultation.id}`,
-      kind: 'consultation_by_other',
+      kind: 'consultation_by_other' as const,
       caseId: c.id,
     };
     const title = `${c.number}: 担当外の職員が相談を記録しました`;

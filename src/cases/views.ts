@@ -127,13 +127,13 @@ export class CaseListItem {
   @ApiProperty() version!: number;
 }
 
-/** One line of a case's timeline (`/code-lists`: `case_event_kinds`, `case_actions`). */
+/** One line of a case's timeline (`/code-lists`: `caseEventKinds`, `caseActions`). */
 export class CaseEventView {
   @ApiProperty({ description: 'Increasing; the timeline order' }) id!: string;
   @ApiDateTime() occurredAt!: Date;
   @ApiUuid({ nullable: true }) actorId!: string | null;
-  @ApiProperty({ description: 'code list `case_event_kinds`' }) kind!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'code list `case_actions`' }) action!: string | null;
+  @ApiProperty({ description: 'code list `caseEventKinds`' }) kind!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'code list `caseActions`' }) action!: string | null;
   @ApiCode(CASE_STATUSES, { nullable: true }) fromStatus!: string | null;
   @ApiCode(CASE_STATUSES, { nullable: true }) toStatus!: string | null;
   @ApiProperty({ type: String, nullable: true }) reason!: string | null;

@@ -608,6 +608,249 @@ const DISTRICT_MEMBER_ROLE_LABELS: Record<DistrictMemberRole, Label> = {
   lead: { ja: '地区リーダー', en: 'Lead' },
 };
 
+// --- What happened: actions, events, origins, notifications, audit -----------------------
+//
+// These codes are not chosen by a user in a form; the code writes them (a
+// transition's action, a case event's kind, a notification's kind, an audit
+// entry's action) and the API answers them. Each write path is typed with the
+// union below, so a new code is a compile error until it is listed here, and
+// a listed code without a label is a compile error too (test/codes/emitted-codes.test.ts
+// also checks every literal the code writes).
+
+/** Case transitions (domain.md, the case lifecycle); the table is cases/case-lifecycle.ts. */
+export const CASE_ACTIONS = [
+  'accept',
+  'reject',
+  'start_support',
+  'monitor',
+  'resume',
+  'request_closure',
+  'approve_closure',
+  'reject_closure',
+  'reopen',
+] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+const CASE_ACTION_LABELS: Record<CaseAction, Label> = {
+  accept: { ja: '受理', en: 'Accept' },
+  reject: { ja: '不受理', en: 'Reject' },
+  start_support: { ja: '支援開始', en: 'Start support' },
+  monitor: { ja: '見守りへ移行', en: 'Move to monitoring' },
+  resume: { ja: '支援再開', en: 'Resume support' },
+  request_closure: { ja: '終結申請', en: 'Request closure' },
+  approve_closure: { ja: '終結承認', en: 'Approve closure' },
+  reject_closure: { ja: '終結差戻し', en: 'Reject closure' },
+  reopen: { ja: '再開（再受理）', en: 'Reopen' },
+};
+
+/** Referral transitions; the table is referrals/referral-lifecycle.ts. */
+export const REFERRAL_ACTIONS = ['send', 'accept', 'decline', 'start', 'complete', 'withdraw'] as const;
+export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
+const REFERRAL_ACTION_LABELS: Record<ReferralAction, Label> = {
+  send: { ja: '送付', en: 'Send' },
+  accept: { ja: '受諾', en: 'Accept' },
+  decline: { ja: '辞退', en: 'Decline' },
+  start: { ja: '対応開始', en: 'Start' },
+  complete: { ja: '完了', en: 'Complete' },
+  withdraw: { ja: '取下げ', en: 'Withdraw' },
+};
+
+/** A line of a referral's history: its creation, then each transition. */
+export const REFERRAL_EVENT_ACTIONS = ['created', ...REFERRAL_ACTIONS] as const;
+export type ReferralEventAction = (typeof REFERRAL_EVENT_ACTIONS)[number];
+const REFERRAL_EVENT_ACTION_LABELS: Record<ReferralEventAction, Label> = {
+  created: { ja: '作成', en: 'Created' },
+  ...REFERRAL_ACTION_LABELS,
+};
+
+/** Support plan transitions; the table is plans/plan-lifecycle.ts. */
+export const PLAN_ACTIONS = ['submit', 'approve', 'return'] as const;
+export type PlanAction = (typeof PLAN_ACTIONS)[number];
+const PLAN_ACTION_LABELS: Record<PlanAction, Label> = {
+  submit: { ja: '承認申請', en: 'Submit for approval' },
+  approve: { ja: '承認', en: 'Approve' },
+  return: { ja: '差戻し', en: 'Return for changes' },
+};
+
+/** A line of a case's timeline (case_events.kind). */
+export const CASE_EVENT_KINDS = [
+  'opened',
+  'transition',
+  'assignment',
+  'update',
+  'consultation_added',
+  'moved',
+  'task_postponed',
+  'task_cancelled',
+  'safety_check_not_seen',
+] as const;
+export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
+const CASE_EVENT_KIND_LABELS: Record<CaseEventKind, Label> = {
+  opened: { ja: 'ケース開始', en: 'Case opened' },
+  transition: { ja: '状態の変更', en: 'Status changed' },
+  assignment: { ja: '担当の変更', en: 'Assignment changed' },
+  update: { ja: 'ケース情報の更新', en: 'Case updated' },
+  consultation_added: { ja: '相談の記録', en: 'Consultation recorded' },
+  moved: { ja: '世帯の転居', en: 'Household moved' },
+  task_postponed: { ja: 'ルールによるタスクの延期', en: 'Rule task postponed' },
+  task_cancelled: { ja: 'ルールによるタスクの取消', en: 'Rule task cancelled' },
+  safety_check_not_seen: { ja: '安全確認：児童を確認できず', en: 'Safety check: child not seen' },
+};
+
+/** Who made a task: a person (`manual`) or one of the rules the system runs (domain.md, follow-up tasks). */
+export const TASK_ORIGINS = ['manual', 'rule_48h', 'review', 'conference', 'referral_followup', 'plan'] as const;
+export type TaskOrigin = (typeof TASK_ORIGINS)[number];
+const TASK_ORIGIN_LABELS: Record<TaskOrigin, Label> = {
+  manual: { ja: '手動登録', en: 'Created by a person' },
+  rule_48h: { ja: '48時間ルール（安全確認）', en: '48-hour rule (safety check)' },
+  review: { ja: '定期見直し', en: 'Periodic review' },
+  conference: { ja: '会議の決定', en: 'Conference decision' },
+  referral_followup: { ja: '連携の回答期限', en: 'Referral response due' },
+  plan: { ja: '支援計画', en: 'Support plan' },
+};
+
+/** What an in-app notification is about (notifications.kind). */
+export const NOTIFICATION_KINDS = [
+  'abuse_reported',
+  'safety_check_12h_left',
+  'safety_check_overdue',
+  'safety_check_not_seen',
+  'case_assigned',
+  'consultation_by_other',
+  'case_transfer_completed',
+  'task_assigned',
+  'task_unassigned',
+  'task_fallback',
+  'task_reminder',
+  'task_due',
+  'task_escalated',
+  'rule_task_postponed',
+  'rule_task_cancelled',
+  'referral_overdue',
+  'plan_missing',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+const NOTIFICATION_KIND_LABELS: Record<NotificationKind, Label> = {
+  abuse_reported: { ja: '虐待相談の受付（48時間以内の安全確認）', en: 'Abuse reported (safety check within 48 h)' },
+  safety_check_12h_left: { ja: '安全確認の期限まで12時間', en: 'Safety check: 12 hours left' },
+  safety_check_overdue: { ja: '安全確認の期限超過', en: 'Safety check overdue' },
+  safety_check_not_seen: { ja: '安全確認：児童を確認できず', en: 'Safety check: child not seen' },
+  case_assigned: { ja: 'ケースの担当', en: 'Case assigned to you' },
+  consultation_by_other: { ja: '担当外の職員による相談の記録', en: 'Consultation recorded by another staff member' },
+  case_transfer_completed: { ja: '移管の完了', en: 'Case transfer completed' },
+  task_assigned: { ja: 'タスクの担当', en: 'Task assigned to you' },
+  task_unassigned: { ja: 'タスクの担当の解除', en: 'Task handed to someone else' },
+  task_fallback: { ja: '担当者のいないタスク', en: 'Task without an active assignee' },
+  task_reminder: { ja: 'タスクの期限前通知', en: 'Task reminder' },
+  task_due: { ja: 'タスクの期限', en: 'Task due' },
+  task_escalated: { ja: 'タスクの期限超過（エスカレーション）', en: 'Task overdue (escalated)' },
+  rule_task_postponed: { ja: 'ルールによるタスクの延期', en: 'Rule task postponed' },
+  rule_task_cancelled: { ja: 'ルールによるタスクの取消', en: 'Rule task cancelled' },
+  referral_overdue: { ja: '連携先の回答期限超過', en: 'Referral response overdue' },
+  plan_missing: { ja: '支援計画の未作成', en: 'Support plan missing' },
+};
+
+/** What an audit entry records (audit_events.action). */
+export const AUDIT_ACTIONS = [
+  'read',
+  'list',
+  'create',
+  'update',
+  'transition',
+  'assign',
+  'export',
+  'login',
+  'refresh',
+  'login_failed',
+  'logout',
+  'token_reuse',
+  'password_change',
+  'password_reset',
+  'deactivate',
+  'membership_start',
+  'membership_end',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+const AUDIT_ACTION_LABELS: Record<AuditAction, Label> = {
+  read: { ja: '閲覧', en: 'Read' },
+  list: { ja: '一覧の閲覧', en: 'List' },
+  create: { ja: '作成', en: 'Create' },
+  update: { ja: '更新', en: 'Update' },
+  transition: { ja: '状態の変更', en: 'Transition' },
+  assign: { ja: '担当の変更', en: 'Assign' },
+  export: { ja: '出力', en: 'Export' },
+  login: { ja: 'ログイン', en: 'Log in' },
+  refresh: { ja: 'トークンの更新', en: 'Token refresh' },
+  login_failed: { ja: 'ログイン失敗', en: 'Failed login' },
+  logout: { ja: 'ログアウト', en: 'Log out' },
+  token_reuse: { ja: '使用済みトークンの再使用', en: 'Reuse of a spent token' },
+  password_change: { ja: 'パスワード変更', en: 'Password change' },
+  password_reset: { ja: 'パスワード再設定', en: 'Password reset' },
+  deactivate: { ja: '利用停止', en: 'Deactivate' },
+  membership_start: { ja: '所属の開始', en: 'Membership start' },
+  membership_end: { ja: '所属の終了', en: 'Membership end' },
+};
+
+/** What an audit entry is about (audit_events.entity_type). */
+export const AUDIT_ENTITY_TYPES = [
+  'case',
+  'case_events',
+  'case_record',
+  'consultation',
+  'household',
+  'household_match',
+  'contact_details',
+  'contact_point',
+  'task',
+  'conference',
+  'conferences',
+  'referral',
+  'support_plan',
+  'support_plans',
+  'service',
+  'service_use',
+  'service_uses',
+  'statistics',
+  'statistics_export',
+  'user',
+  'district',
+  'district_member',
+  'district_supervisor',
+  'organization',
+  'audit_event',
+  'audit_chain',
+  'demo_data',
+] as const;
+export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
+const AUDIT_ENTITY_TYPE_LABELS: Record<AuditEntityType, Label> = {
+  case: { ja: 'ケース', en: 'Case' },
+  case_events: { ja: 'ケースの経過', en: 'Case timeline' },
+  case_record: { ja: '児童記録票', en: 'Child record' },
+  consultation: { ja: '相談', en: 'Consultation' },
+  household: { ja: '世帯', en: 'Household' },
+  household_match: { ja: '世帯の照合', en: 'Household match' },
+  contact_details: { ja: '連絡先一覧', en: 'Contact details' },
+  contact_point: { ja: '連絡先', en: 'Contact point' },
+  task: { ja: 'タスク', en: 'Task' },
+  conference: { ja: '会議', en: 'Conference' },
+  conferences: { ja: '会議の一覧', en: 'Conference list' },
+  referral: { ja: '連携', en: 'Referral' },
+  support_plan: { ja: '支援計画', en: 'Support plan' },
+  support_plans: { ja: '支援計画の一覧', en: 'Support plan list' },
+  service: { ja: 'サービス', en: 'Service' },
+  service_use: { ja: 'サービス利用', en: 'Service use' },
+  service_uses: { ja: 'サービス利用の一覧', en: 'Service use list' },
+  statistics: { ja: '統計', en: 'Statistics' },
+  statistics_export: { ja: '統計の出力', en: 'Statistics export' },
+  user: { ja: '職員', en: 'User' },
+  district: { ja: '地区', en: 'District' },
+  district_member: { ja: '地区の担当者', en: 'District member' },
+  district_supervisor: { ja: '地区のスーパーバイザー', en: 'District supervisor' },
+  organization: { ja: '関係機関', en: 'Organization' },
+  audit_event: { ja: '監査記録', en: 'Audit entry' },
+  audit_chain: { ja: '監査記録の検証', en: 'Audit chain verification' },
+  demo_data: { ja: 'デモデータ', en: 'Demo data' },
+};
+
 // --- All lists ------------------------------------------------------------------------
 
 /**
@@ -649,6 +892,15 @@ export const CODE_LISTS = Object.freeze({
   organizationKinds: codeList(ORGANIZATION_KINDS, ORGANIZATION_KIND_LABELS),
   organizationTypes: codeList(ORGANIZATION_TYPES, ORGANIZATION_TYPE_LABELS),
   districtMemberRoles: codeList(DISTRICT_MEMBER_ROLES, DISTRICT_MEMBER_ROLE_LABELS),
+  caseActions: codeList(CASE_ACTIONS, CASE_ACTION_LABELS),
+  referralActions: codeList(REFERRAL_ACTIONS, REFERRAL_ACTION_LABELS),
+  referralEventActions: codeList(REFERRAL_EVENT_ACTIONS, REFERRAL_EVENT_ACTION_LABELS),
+  planActions: codeList(PLAN_ACTIONS, PLAN_ACTION_LABELS),
+  caseEventKinds: codeList(CASE_EVENT_KINDS, CASE_EVENT_KIND_LABELS),
+  taskOrigins: codeList(TASK_ORIGINS, TASK_ORIGIN_LABELS),
+  notificationKinds: codeList(NOTIFICATION_KINDS, NOTIFICATION_KIND_LABELS),
+  auditActions: codeList(AUDIT_ACTIONS, AUDIT_ACTION_LABELS),
+  auditEntityTypes: codeList(AUDIT_ENTITY_TYPES, AUDIT_ENTITY_TYPE_LABELS),
 });
 export type CodeListName = keyof typeof CODE_LISTS;
 

@@ -4,12 +4,13 @@ import type { Actor } from '../access/policy';
 import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, limitOf, ListQuery, Page, toPage } from '../core/http/pagination';
 import { ApiProperty } from '@nestjs/swagger';
+import type { NotificationKind } from '../codes/code-lists';
 import { ApiDateTime, ApiUuid } from '../core/http/openapi';
 
 export interface NewNotification {
   /** The event it reports; with the user, unique: the same event is never delivered twice. */
   eventKey: string;
-  kind: string;
+  kind: NotificationKind;
   /** Case numbers and task titles, never a child's name (notifications may reach e-mail later). */
   title: string;
   caseId?: string | null;
@@ -19,7 +20,7 @@ export interface NewNotification {
 
 export class NotificationView {
   @ApiUuid() id!: string;
-  @ApiProperty({ description: 'code list `notification_kinds`' }) kind!: string;
+  @ApiProperty({ description: 'code list `notificationKinds`' }) kind!: string;
   @ApiProperty({ description: 'Case numbers and task titles, never a name' }) title!: string;
   @ApiUuid({ nullable: true }) caseId!: string | null;
   @ApiUuid({ nullable: true }) taskId!: string | null;

@@ -1,9 +1,9 @@
-import type { PlanStatus } from '../codes/code-lists';
+import type { PlanAction, PlanStatus } from '../codes/code-lists';
 import { StateMachine, TransitionRule } from '../lifecycle/state-machine';
 import { caseAccess, CaseState } from '../cases/case-lifecycle';
 
-export const PLAN_ACTIONS = ['submit', 'approve', 'return'] as const;
-export type PlanAction = (typeof PLAN_ACTIONS)[number];
+/** The actions and their labels live with the other code lists (`/code-lists`: `planActions`). */
+export { PLAN_ACTIONS, type PlanAction } from '../codes/code-lists';
 
 /** What the lifecycle needs of a plan version: its status and its case's access shape. */
 export interface PlanState extends Pick<CaseState, 'districtId' | 'confidential' | 'assigneeIds' | 'hasReferral'> {

@@ -1,4 +1,4 @@
-import type { ReferralStatus } from '../codes/code-lists';
+import type { ReferralAction, ReferralStatus } from '../codes/code-lists';
 import { StateMachine, TransitionRule } from '../lifecycle/state-machine';
 import type { CaseState } from '../cases/case-lifecycle';
 import { caseAccess } from '../cases/case-lifecycle';
@@ -6,8 +6,8 @@ import type { Organization } from '../directory/organization.entity';
 import { checkLegalBasis } from './legal-basis';
 import type { Referral } from './referral.entity';
 
-export const REFERRAL_ACTIONS = ['send', 'accept', 'decline', 'start', 'complete', 'withdraw'] as const;
-export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
+/** The actions and their labels live with the other code lists (`/code-lists`: `referralActions`). */
+export { REFERRAL_ACTIONS, type ReferralAction } from '../codes/code-lists';
 
 /**
  * A referral in a transition: the referral itself, its case (whose access

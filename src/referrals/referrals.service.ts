@@ -28,7 +28,7 @@ import { supervisorsOf } from '../directory/staffing';
 import { SafetyChecks } from '../tasks/safety-checks';
 import { CreateReferralDto, ListReferralsQuery, ReferralTransitionDto } from './dto/referral.dto';
 import type { TransitionLog } from '../lifecycle/state-machine';
-import type { ReferralStatus } from '../codes/code-lists';
+import type { ReferralEventAction, ReferralStatus } from '../codes/code-lists';
 import type { ReferralAction } from './referral-lifecycle';
 import { TasksService } from '../tasks/tasks.service';
 import { ReferralDeadlines } from './referral-deadlines';
@@ -53,11 +53,11 @@ export class ReferralOrganization {
   @ApiProperty() councilMember!: boolean;
 }
 
-/** One line of a referral's history (`/code-lists`: `referral_actions`). */
+/** One line of a referral's history (`/code-lists`: `referralEventActions`). */
 export class ReferralEventView {
   @ApiDateTime() occurredAt!: Date;
   @ApiUuid({ nullable: true }) actorId!: string | null;
-  @ApiProperty({ description: 'code list `referral_actions`' }) action!: string;
+  @ApiProperty({ description: 'code list `referralEventActions`' }) action!: string;
   @ApiProperty({ type: String, nullable: true }) fromStatus!: string | null;
   @ApiProperty({ type: String, nullable: true }) toStatus!: string | null;
   @ApiProperty({ type: String, nullable: true }) note!: string | null;
@@ -437,7 +437,7 @@ async function recordReferralEvent(
   m: EntityManager,
   actor: Actor,
   referralId: string,
-  action: string,
+  action: ReferralEventAction,
   from: string | null,
   to: string,
   note: string | null,

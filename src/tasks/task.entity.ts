@@ -1,5 +1,12 @@
 import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import type { SafetyCheckResult, SightingMethod, TaskKind, TaskPriority, TaskStatus } from '../codes/code-lists';
+import type {
+  SafetyCheckResult,
+  SightingMethod,
+  TaskKind,
+  TaskOrigin,
+  TaskPriority,
+  TaskStatus,
+} from '../codes/code-lists';
 
 /** What a safety check found (48-hour rule): kept with the completed task. */
 export interface SafetyCheckOutcome {
@@ -51,9 +58,9 @@ export class Task {
   @Column('text')
   status!: TaskStatus;
 
-  /** manual, rule_48h, review, conference, referral_followup */
+  /** Who made it: a person or a rule (`/code-lists`: `taskOrigins`). */
   @Column('text')
-  origin!: string;
+  origin!: TaskOrigin;
 
   @Column('text', { nullable: true })
   originKey!: string | null;

@@ -66,7 +66,7 @@ export class TaskView {
   @ApiUuid() assigneeId!: string;
   @ApiCode(TASK_PRIORITIES) priority!: TaskPriority;
   @ApiCode(TASK_STATUSES) status!: TaskStatus;
-  @ApiProperty({ description: 'code list `task_origins`' }) origin!: string;
+  @ApiProperty({ description: 'code list `taskOrigins`' }) origin!: string;
   @ApiUuid({ nullable: true }) createdBy!: string | null;
   @ApiDateTime({ nullable: true }) closedAt!: Date | null;
   @ApiUuid({ nullable: true }) closedBy!: string | null;

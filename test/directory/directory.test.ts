@@ -301,6 +301,19 @@ describe('directory: users, districts and memberships, organizations', () => {
         ja: '来所',
         en: expect.any(String),
       });
+      // The codes the API answers but no form asks for (issue 12): notification kinds, origins, actions, events.
+      const label = (list: string, code: string) => lists[list].find((c: { code: string }) => c.code === code)?.label;
+      expect(label('notificationKinds', 'plan_missing')).toEqual({
+        ja: '支援計画の未作成',
+        en: 'Support plan missing',
+      });
+      expect(label('notificationKinds', 'task_fallback')?.ja).toBe('担当者のいないタスク');
+      expect(label('taskOrigins', 'rule_48h')?.en).toBe('48-hour rule (safety check)');
+      expect(label('caseActions', 'approve_closure')?.ja).toBe('終結承認');
+      expect(label('referralEventActions', 'created')?.ja).toBe('作成');
+      expect(label('caseEventKinds', 'moved')?.ja).toBe('世帯の転居');
+      expect(label('auditActions', 'login_failed')?.ja).toBe('ログイン失敗');
+      expect(label('auditEntityTypes', 'case')?.ja).toBe('ケース');
     });
   });
 });
