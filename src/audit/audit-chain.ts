@@ -1,30 +1,25 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../core/config/app-config';
-import { JobHandler } from '../core/queue/job-handler.decorator';
-import { JobName } from '../core/queue/jobs';
 
-const GENESIS = '0'.repeat(64);
-/** pg_advisory_xact_lock key: one sealer at a time, across processes. */
-const SEAL_LOCK = 7_241_001;
-const BATCH = 1_000;
-/** A checkpoint at most this often while entries keep coming (the seal job runs every few seconds). */
-export const CHECKPOINT_EVERY_MS = 60_000;
+export const GENESIS = '0'.repeat(64);
+/** Entries read (and sealed) per query. */
+export const BATCH = 1_000;
 
 /**
  * The columns that are sealed, read as text in SQL so the hash covers exactly
  * what is stored (microseconds, jsonb's canonical form), not a JS rounding.
  */
-const SEALED_COLUMNS = `
+export const SEALED_COLUMNS = `
   id::text AS id,
   to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at,
   coalesce(actor_id::text, '') AS actor_id, coalesce(actor_username, '') AS actor_username,
   action, entity_type, coalesce(entity_id, '') AS entity_id, coalesce(district_id::text, '') AS district_id,
   coalesce(client_ip, '') AS client_ip, coalesce(request_id, '') AS request_id, summary::text AS summary`;
 
-interface SealedRow {
+export interface SealedRow {
   id: string;
   occurred_at: string;
   actor_id: string;
@@ -99,98 +94,17 @@ interface CheckpointRow {
 }
 
 /**
- * The audit log's hash chain (domain.md, "Audit"). Entries are written
- * unsealed inside each request's transaction; this seals them in batches a
- * few seconds later, in order, each storing the previous hash and its own, so
- * a deleted or altered row breaks the chain at a place verify() names.
+ * The audit log's hash chain (domain.md, "Audit"): entries are sealed a few
+ * seconds after they are written (`AuditSealer`, audit-seal.jobs.ts), each
+ * storing the previous hash and its own, so a deleted or altered row breaks
+ * the chain at a place verify() names.
  */
 @Injectable()
 export class AuditChain {
-  private readonly logger = new Logger('AuditChain');
-
   constructor(
     private readonly db: DataSource,
     private readonly config: AppConfig,
   ) {}
-
-  @JobHandler(JobName.AuditSeal)
-  async sealPending(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const sealed = await this.sealBatch();
-      total += sealed;
-      if (sealed < BATCH) break;
-    }
-    if (total > 0) this.logger.debug(`sealed ${total} audit entries`);
-    await this.checkpoint({ ifOlderThanMs: CHECKPOINT_EVERY_MS });
-    return total;
-  }
-
-  /**
-   * Signs the chain head with AUDIT_ANCHOR_KEY and writes the checkpoint to
-   * the log (outside the database, where an operator keeps it) and to
-   * audit_checkpoints. Nothing to do when the head has not moved since the
-   * last checkpoint, or that one is younger than `ifOlderThanMs`.
-   */
-  async checkpoint(options: { ifOlderThanMs?: number } = {}): Promise<{ seq: string; hash: string } | null> {
-    const key = this.config.AUDIT_ANCHOR_KEY;
-    if (!key) return null;
-    return this.db.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK]);
-      const [head] = (await m.query(
-        'SELECT a.seq::text AS seq, a.hash FROM audit_events a WHERE a.seq IS NOT NULL ORDER BY a.seq DESC LIMIT 1',
-      )) as { seq: string; hash: string }[];
-      if (!head) return null;
-      const [last] = (await m.query(
-        'SELECT seq::text AS seq, signed_at FROM audit_checkpoints ORDER BY id DESC LIMIT 1',
-      )) as { seq: string; signed_at: Date }[];
-      if (last?.seq === head.seq) return null;
-      if (last && options.ifOlderThanMs && Date.now() - last.signed_at.getTime() < options.ifOlderThanMs) return null;
-      const signature = sign(key, head.seq, head.hash);
-      await m.query('INSERT INTO audit_checkpoints (seq, hash, signature) VALUES ($1, $2, $3)', [
-        head.seq,
-        head.hash,
-        signature,
-      ]);
-      this.logger.log({ auditCheckpoint: { seq: head.seq, hash: head.hash, signature } }, 'audit chain checkpoint');
-      return head;
-    });
-  }
-
-  private sealBatch(): Promise<number> {
-    return this.db.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK]);
-      const [last] = (await m.query(
-        'SELECT a.seq::text AS seq, a.hash FROM audit_events a WHERE a.seq IS NOT NULL ORDER BY a.seq DESC LIMIT 1',
-      )) as { seq: string; hash: string }[];
-      const rows = (await m.query(
-        `SELECT ${SEALED_COLUMNS} FROM audit_events WHERE seq IS NULL ORDER BY audit_events.id LIMIT ${BATCH}`,
-      )) as SealedRow[];
-      if (rows.length === 0) return 0;
-      let seq = BigInt(last?.seq ?? 0);
-      let prev = last?.hash ?? GENESIS;
-      const ids: string[] = [];
-      const seqs: string[] = [];
-      const prevs: string[] = [];
-      const hashes: string[] = [];
-      for (const row of rows) {
-        seq += 1n;
-        const hash = entryHash(prev, seq.toString(), row);
-        ids.push(row.id);
-        seqs.push(seq.toString());
-        prevs.push(prev);
-        hashes.push(hash);
-        prev = hash;
-      }
-      await m.query(
-        `UPDATE audit_events a SET seq = s.seq, prev_hash = s.prev_hash, hash = s.hash, sealed_at = now()
-         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS s(id, seq, prev_hash, hash)
-         WHERE a.id = s.id`,
-        [ids, seqs, prevs, hashes],
-      );
-      return rows.length;
-    });
-  }
 
   /** Walks the sealed chain from the start and names the first broken link. */
   async verify(): Promise<ChainReport> {
@@ -257,7 +171,7 @@ export class AuditChain {
 }
 
 /** HMAC-SHA256 of the chain head under the anchor key. */
-function sign(key: string, seq: string, hash: string): string {
+export function sign(key: string, seq: string, hash: string): string {
   return createHmac('sha256', key).update(`tsunagu-audit-checkpoint\n${seq}\n${hash}`).digest('hex');
 }
 

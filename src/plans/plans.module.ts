@@ -8,7 +8,7 @@ import { PlansService } from './plans.service';
 import { ServiceCatalog } from './service-catalog';
 import { ServiceUses } from './service-uses.service';
 import { ServicesController } from './services.controller';
-import { UnplannedCases } from './unplanned-cases';
+import { UnplannedCases } from './unplanned-cases.jobs';
 
 /**
  * Support plans and services (docs/domain.md): what the center does for a

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { StatsExportJobs } from './exports.jobs';
 import { StatsExports } from './exports.service';
 import { StatsController } from './stats.controller';
 import { StatsService } from './stats.service';
@@ -7,7 +8,7 @@ import { StatsService } from './stats.service';
 @Module({
   imports: [AuditModule],
   controllers: [StatsController],
-  providers: [StatsService, StatsExports],
+  providers: [StatsService, StatsExports, StatsExportJobs],
   exports: [StatsService],
 })
 export class StatsModule {}

@@ -5,11 +5,11 @@ import { CasesModule } from '../cases/cases.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ConferencesService } from './conferences.service';
 import { FollowUpRules } from './follow-up-rules';
-import { Reconciler } from './reconciler';
+import { Reconciler } from './reconciler.jobs';
 import { SafetyChecks } from './safety-checks';
 import { TaskHandover } from './task-handover';
 import { TaskFactory } from './task-factory';
-import { TaskJobs } from './task-jobs';
+import { TaskJobs } from './task.jobs';
 import { TasksController } from './tasks.controller';
 import { TasksService } from './tasks.service';
 

@@ -27,13 +27,13 @@ const READERS: Record<string, string> = {
   'tasks/follow-up-rules.ts': 'system rule inside the change that triggers it (counts review tasks)',
   'tasks/safety-checks.ts': 'system rule (48-hour rule): who owns a safety check, inside the change that raises it',
   'tasks/task-handover.ts': 'system rule on staffing events: moves open tasks of someone who can no longer do them',
-  'tasks/task-jobs.ts': 'job handler: the system re-reads a task under lock (jobs.md), no actor',
-  'tasks/reconciler.ts': 'reconciliation sweep: the system, no actor, ids and due times only',
+  'tasks/task.jobs.ts': 'job handler: the system re-reads a task under lock (jobs.md), no actor',
+  'tasks/reconciler.jobs.ts': 'reconciliation sweep: the system, no actor, ids and due times only',
   'referrals/referrals.service.ts':
     'owner of referrals: lists through scopedToCases + CaseRecords.page, loads then authorizes',
-  'referrals/referral-deadlines.ts': 'job handler: the system re-reads a referral under lock, no actor',
+  'referrals/referral-deadlines.jobs.ts': 'job handler: the system re-reads a referral under lock, no actor',
   'record/record.service.ts': 'the whole record (児童記録票) of one case loaded through CaseRecords.load',
-  'plans/unplanned-cases.ts': 'sweep job: the system looks for active cases without an approved plan, no actor',
+  'plans/unplanned-cases.jobs.ts': 'sweep job: the system looks for active cases without an approved plan, no actor',
   'households/household-matches.ts': "intake's family check: names only cases readableCases(actor) admits; audited",
   'plans/plans.service.ts': 'owner of support plans: the plans of a case loaded through CaseRecords.load',
   'plans/service-uses.service.ts': 'owner of service uses: the uses of a case loaded through CaseRecords.load',
@@ -55,7 +55,7 @@ const LISTS = new Set([
   'cases/case-records.ts',
   'cases/siblings.ts',
   'households/household-matches.ts',
-  'tasks/reconciler.ts',
+  'tasks/reconciler.jobs.ts',
   'tasks/task-handover.ts',
 ]);
 

@@ -1,4 +1,4 @@
-import { UnplannedCases } from '../../src/plans/unplanned-cases';
+import { UnplannedCases } from '../../src/plans/unplanned-cases.jobs';
 import { openCase, setCase } from '../support/cases';
 import { call, createWorld, World } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';

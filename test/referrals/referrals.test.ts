@@ -1,4 +1,5 @@
-import { ReferralDeadlines, referralOverdueKey } from '../../src/referrals/referral-deadlines';
+import { referralOverdueKey } from '../../src/referrals/referral-deadlines';
+import { ReferralDeadlineJobs } from '../../src/referrals/referral-deadlines.jobs';
 import { REFERRAL_ACTIONS, referralLifecycle, ReferralAction } from '../../src/referrals/referral-lifecycle';
 import { REFERRAL_STATUSES, ReferralStatus } from '../../src/codes/code-lists';
 import { intakeBody, openCase, setCase } from '../support/cases';
@@ -236,7 +237,7 @@ describe('referrals', () => {
         }[];
       await waitFor(async () => (await events()).length > 0, 15_000);
       // The sweep runs again and again: nothing more today.
-      const deadlines = t.app.get(ReferralDeadlines);
+      const deadlines = t.app.get(ReferralDeadlineJobs);
       await deadlines.sweep();
       await deadlines.sweep();
       await new Promise((r) => setTimeout(r, 1500));

@@ -2,7 +2,7 @@ import { intakeBody, openCase } from '../support/cases';
 import { call, createOrganization, createWorld, TestUser, World } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/worker';
-import { StatsExports } from '../../src/stats/exports.service';
+import { StatsExportJobs } from '../../src/stats/exports.jobs';
 
 interface Row {
   key: Record<string, unknown>;
@@ -315,7 +315,7 @@ describe('cases, referrals and safety-check statistics; exports', () => {
          VALUES ('consultations', $1, 'csv', 'queued', $2, now() + interval '7 days') RETURNING id`,
         [JSON.stringify({ fiscalYears: '2025', by: 'channel', districtId: w.districtB }), w.supervisorA.id],
       )) as { id: string }[];
-      await t.app.get(StatsExports).build({ exportId: row.id });
+      await t.app.get(StatsExportJobs).build({ exportId: row.id });
       const failed = (await status(w.supervisorA, row.id)).json<{ status: string; error: string }>();
       expect(failed).toMatchObject({
         status: 'failed',

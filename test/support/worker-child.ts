@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { loadConfig } from '../../src/core/config/app-config';
-import { TaskJobs } from '../../src/tasks/task-jobs';
+import { TaskJobs } from '../../src/tasks/task.jobs';
 import { startWorker } from '../../src/worker';
 
 const hold = Number(process.env.TEST_HOLD_AFTER_JOB_MS ?? 0);

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { redisConnection } from '../../src/core/queue/queue.module';
 import { JobName, QueueName } from '../../src/core/queue/jobs';
 import { Outbox, OutboxRelay } from '../../src/core/queue/outbox';
-import { Reconciler } from '../../src/tasks/reconciler';
+import { Reconciler } from '../../src/tasks/reconciler.jobs';
 import { intakeBody, openCase, setCase } from '../support/cases';
 import { call, createWorld, World } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
