@@ -4,6 +4,7 @@ import { allows, Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { DomainError } from '../core/errors/domain-error';
 import { caseAssignmentErrors } from '../directory/staffing';
+import { refOf, userRefs } from '../directory/user-ref';
 import { Page } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
 import { normalizeKana } from '../core/text/normalize';
@@ -316,10 +317,15 @@ export class CasesService {
         entityId: id,
         districtId: c.districtId,
       });
+      const users = await userRefs(
+        m,
+        events.map((e) => e.actorId),
+      );
       const items = events.map((e): CaseEventView => ({
         id: e.id,
         occurredAt: e.occurredAt,
         actorId: e.actorId,
+        actor: refOf(users, e.actorId),
         kind: e.kind,
         action: e.action,
         fromStatus: e.fromStatus,

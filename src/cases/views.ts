@@ -1,6 +1,7 @@
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { ApiCode, ApiDate, ApiDateTime, ApiUuid, ApiUuids } from '../core/http/openapi';
 import { CASE_STATUSES } from '../codes/code-lists';
+import { UserRef } from '../directory/user-ref';
 import type { Case } from './case.entity';
 import { SiblingCase } from './siblings';
 import type { Consultation } from './consultation.entity';
@@ -132,6 +133,8 @@ export class CaseEventView {
   @ApiProperty({ description: 'Increasing; the timeline order' }) id!: string;
   @ApiDateTime() occurredAt!: Date;
   @ApiUuid({ nullable: true }) actorId!: string | null;
+  @ApiProperty({ type: UserRef, nullable: true, description: '`actorId`, named; null for the system' })
+  actor!: UserRef | null;
   @ApiProperty({ description: 'code list `caseEventKinds`' }) kind!: string;
   @ApiProperty({ type: String, nullable: true, description: 'code list `caseActions`' }) action!: string | null;
   @ApiCode(CASE_STATUSES, { nullable: true }) fromStatus!: string | null;

@@ -27,7 +27,13 @@ export async function userRefs(
   return new Map(rows.map((u) => [u.id, u]));
 }
 
-/** A UserRef for an id from a map userRefs filled; null for no id. */
+/**
+ * A UserRef for an id from a map userRefs filled; null for no id. An id the
+ * map lacks (no such user) keeps its id with an empty name, rather than
+ * dropping the person from the answer.
+ */
+export function refOf(users: Map<string, UserRef>, id: string): UserRef;
+export function refOf(users: Map<string, UserRef>, id: string | null): UserRef | null;
 export function refOf(users: Map<string, UserRef>, id: string | null): UserRef | null {
   if (id === null) return null;
   return users.get(id) ?? { id, displayName: '' };

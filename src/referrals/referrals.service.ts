@@ -25,6 +25,7 @@ import {
 import { Organization } from '../directory/organization.entity';
 import { Notifications } from '../notifications/notifications.service';
 import { supervisorsOf } from '../directory/staffing';
+import { refOf, UserRef, userRefs } from '../directory/user-ref';
 import { SafetyChecks } from '../tasks/safety-checks';
 import { CreateReferralDto, ListReferralsQuery, ReferralTransitionDto } from './dto/referral.dto';
 import type { TransitionLog } from '../lifecycle/state-machine';
@@ -57,6 +58,7 @@ export class ReferralOrganization {
 export class ReferralEventView {
   @ApiDateTime() occurredAt!: Date;
   @ApiUuid({ nullable: true }) actorId!: string | null;
+  @ApiProperty({ type: UserRef, nullable: true, description: '`actorId`, named' }) actor!: UserRef | null;
   @ApiProperty({ description: 'code list `referralEventActions`' }) action!: string;
   @ApiProperty({ type: String, nullable: true }) fromStatus!: string | null;
   @ApiProperty({ type: String, nullable: true }) toStatus!: string | null;
@@ -88,6 +90,7 @@ export class ReferralView {
   @ApiDateTime({ nullable: true }) respondedAt!: Date | null;
   @ApiDateTime({ nullable: true }) closedAt!: Date | null;
   @ApiUuid() createdBy!: string;
+  @ApiProperty({ type: UserRef, description: '`createdBy`, named' }) createdByUser!: UserRef;
   @ApiDateTime() createdAt!: Date;
   @ApiProperty() version!: number;
   @ApiProperty({ type: [String], required: false, description: 'One referral only: the actions it allows now' })
@@ -339,11 +342,16 @@ export class ReferralsService {
   ): Promise<ReferralView> {
     const { referral, c, org } = await this.load(m, actor, id);
     const [view] = await this.views(m, actor, [referral]);
-    const events = (await m.query(
+    const rows = (await m.query(
       `SELECT occurred_at AS "occurredAt", actor_id AS "actorId", action, from_status AS "fromStatus", to_status AS "toStatus", note
          FROM referral_events WHERE referral_id = $1 ORDER BY id`,
       [id],
-    )) as ReferralEventView[];
+    )) as Omit<ReferralEventView, 'actor'>[];
+    const users = await userRefs(
+      m,
+      rows.map((e) => e.actorId),
+    );
+    const events = rows.map((e): ReferralEventView => ({ ...e, actor: refOf(users, e.actorId) }));
     if (routingOnly(actor, c)) events.forEach((e) => (e.note = null));
     if (options.audit !== false) {
       await this.audit.record(m, actor, {
@@ -360,7 +368,7 @@ export class ReferralsService {
     };
   }
 
-  /** Referral rows with their case header and organization, in two queries. */
+  /** Referral rows with their case header, organization and creator's name, in four queries for a whole page. */
   private async views(m: EntityManager, actor: Actor, rows: Referral[]): Promise<ReferralView[]> {
     if (rows.length === 0) return [];
     const cases = await m.getRepository(Case).findBy({ id: In([...new Set(rows.map((r) => r.caseId))]) });
@@ -368,6 +376,10 @@ export class ReferralsService {
     const orgs = await m
       .getRepository(Organization)
       .findBy({ id: In([...new Set(rows.map((r) => r.organizationId))]) });
+    const users = await userRefs(
+      m,
+      rows.map((r) => r.createdBy),
+    );
     return rows.map((r) => {
       const c = cases.find((x) => x.id === r.caseId) as Case;
       const org = orgs.find((o) => o.id === r.organizationId) as Organization;
@@ -390,6 +402,7 @@ export class ReferralsService {
         respondedAt: r.respondedAt,
         closedAt: r.closedAt,
         createdBy: r.createdBy,
+        createdByUser: refOf(users, r.createdBy),
         createdAt: r.createdAt,
         version: r.version,
       };

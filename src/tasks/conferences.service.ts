@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { allows, Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { caseAccess } from '../cases/case-lifecycle';
@@ -9,6 +9,7 @@ import { DomainError } from '../core/errors/domain-error';
 import { ApiDateTime, ApiUuid, ApiUuids } from '../core/http/openapi';
 import type { Page } from '../core/http/pagination';
 import { CONFERENCE_KINDS } from '../codes/code-lists';
+import { refOf, UserRef, userRefs } from '../directory/user-ref';
 import { CreateConferenceDto } from './dto/task.dto';
 import { TaskFactory } from './task-factory';
 
@@ -18,11 +19,24 @@ export class ConferenceView {
   @ApiProperty({ enum: CONFERENCE_KINDS }) kind!: string;
   @ApiDateTime() heldAt!: Date;
   @ApiUuids() attendeeUserIds!: string[];
+  @ApiProperty({ type: [UserRef], description: '`attendeeUserIds`, named, in the same order' })
+  attendees!: UserRef[];
   @ApiUuids() attendeeOrganizationIds!: string[];
   @ApiProperty() decisions!: string;
   @ApiDateTime({ nullable: true }) nextReviewAt!: Date | null;
   @ApiUuid({ nullable: true, description: 'On creation: the review task the next review date became' })
   reviewTaskId?: string | null;
+}
+
+type ConferenceRow = Omit<ConferenceView, 'attendees' | 'reviewTaskId'>;
+
+/** Conferences as answers, with their attendees named (issue 13): one query for the names of all of them. */
+async function withAttendees(m: EntityManager, rows: ConferenceRow[]): Promise<ConferenceView[]> {
+  const users = await userRefs(
+    m,
+    rows.flatMap((r) => r.attendeeUserIds),
+  );
+  return rows.map((r) => ({ ...r, attendees: r.attendeeUserIds.map((id) => refOf(users, id)) }));
 }
 
 const COLUMNS = `id, case_id AS "caseId", kind, held_at AS "heldAt", attendee_user_ids AS "attendeeUserIds",
@@ -72,7 +86,7 @@ export class ConferencesService {
           dto.nextReviewAt ?? null,
           actor.userId,
         ],
-      )) as ConferenceView[];
+      )) as ConferenceRow[];
       let reviewTaskId: string | null = null;
       if (dto.nextReviewAt) {
         const task = await this.factory.decidedReview(m, c, {
@@ -95,7 +109,8 @@ export class ConferencesService {
           attendees: dto.attendeeUserIds.length + dto.attendeeOrganizationIds.length,
         },
       });
-      return { ...conference, reviewTaskId };
+      const [view] = await withAttendees(m, [conference]);
+      return { ...view, reviewTaskId };
     });
   }
 
@@ -109,8 +124,8 @@ export class ConferencesService {
       });
       const rows = (await m.query(`SELECT ${COLUMNS} FROM conferences WHERE case_id = $1 ORDER BY held_at DESC`, [
         caseId,
-      ])) as ConferenceView[];
-      const shapeOf = (r: ConferenceView) => ({ attendeeUserIds: r.attendeeUserIds, case: c ? caseAccess(c) : {} });
+      ])) as ConferenceRow[];
+      const shapeOf = (r: ConferenceRow) => ({ attendeeUserIds: r.attendeeUserIds, case: c ? caseAccess(c) : {} });
       const visible = rows.filter((r) => allows(actor, 'conference.read', shapeOf(r)));
       if (!c && visible.length === 0) throw DomainError.notFound('Case');
       await this.audit.record(m, actor, {
@@ -119,7 +134,7 @@ export class ConferencesService {
         entityId: caseId,
         districtId: c?.districtId ?? null,
       });
-      return { items: visible, nextCursor: null };
+      return { items: await withAttendees(m, visible), nextCursor: null };
     });
   }
 }

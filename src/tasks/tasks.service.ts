@@ -36,6 +36,7 @@ import {
   UpdateTaskDto,
 } from './dto/task.dto';
 import { mayTakeTask, supervisorsOf } from '../directory/staffing';
+import { refOf, UserRef, userRefs } from '../directory/user-ref';
 import { FollowUpRules } from './follow-up-rules';
 import { TaskFactory } from './task-factory';
 import { SafetyCheckOutcome, Task } from './task.entity';
@@ -64,12 +65,16 @@ export class TaskView {
   @ApiProperty() title!: string;
   @ApiDateTime() dueAt!: Date;
   @ApiUuid() assigneeId!: string;
+  @ApiProperty({ type: UserRef, description: 'The assignee, named' }) assignee!: UserRef;
   @ApiCode(TASK_PRIORITIES) priority!: TaskPriority;
   @ApiCode(TASK_STATUSES) status!: TaskStatus;
   @ApiProperty({ description: 'code list `taskOrigins`' }) origin!: string;
-  @ApiUuid({ nullable: true }) createdBy!: string | null;
+  @ApiUuid({ nullable: true, description: 'null for a task a rule made' }) createdBy!: string | null;
+  @ApiProperty({ type: UserRef, nullable: true, description: '`createdBy`, named' })
+  createdByUser!: UserRef | null;
   @ApiDateTime({ nullable: true }) closedAt!: Date | null;
   @ApiUuid({ nullable: true }) closedBy!: string | null;
+  @ApiProperty({ type: UserRef, nullable: true, description: '`closedBy`, named' }) closedByUser!: UserRef | null;
   @ApiProperty({ type: String, nullable: true }) note!: string | null;
   @ApiProperty({
     type: [SafetyCheckReportView],
@@ -89,7 +94,7 @@ type TaskInternals = 'originKey' | 'dueSetAt';
 type Unanswered = Exclude<keyof Task, TaskInternals | keyof TaskView>;
 export const everyTaskColumnAnswered: [Unanswered] extends [never] ? true : Unanswered = true;
 
-export const taskView = (t: Task): TaskView => ({
+const taskView = (t: Task, users: Map<string, UserRef>): TaskView => ({
   id: t.id,
   caseId: t.caseId,
   referralId: t.referralId,
@@ -97,12 +102,15 @@ export const taskView = (t: Task): TaskView => ({
   title: t.title,
   dueAt: t.dueAt,
   assigneeId: t.assigneeId,
+  assignee: refOf(users, t.assigneeId),
   priority: t.priority,
   status: t.status,
   origin: t.origin,
   createdBy: t.createdBy,
+  createdByUser: refOf(users, t.createdBy),
   closedAt: t.closedAt,
   closedBy: t.closedBy,
+  closedByUser: refOf(users, t.closedBy),
   note: t.note,
   reports: t.reports,
   outcome: t.outcome,
@@ -111,6 +119,17 @@ export const taskView = (t: Task): TaskView => ({
   version: t.version,
   overdue: t.status === 'open' && t.dueAt.getTime() < Date.now(),
 });
+
+/** Tasks as answers, with the staff they name (issue 13): one query for the names of a whole page. */
+async function taskViews(m: EntityManager, tasks: Task[]): Promise<TaskView[]> {
+  const users = await userRefs(
+    m,
+    tasks.flatMap((t) => [t.assigneeId, t.createdBy, t.closedBy]),
+  );
+  return tasks.map((t) => taskView(t, users));
+}
+
+const oneTaskView = async (m: EntityManager, t: Task): Promise<TaskView> => (await taskViews(m, [t]))[0];
 
 /** Made by a rule the system runs (48-hour rule, reviews, conferences, referral follow-ups), not by hand. */
 const isRuleTask = (t: Pick<Task, 'origin'>) => t.origin !== 'manual';
@@ -166,7 +185,7 @@ export class TasksService {
     // A task's title and kind tell about its case (a safety check means abuse was reported): reads are audited.
     return this.records.page(this.db.manager, actor, qb, query, {
       keyset: { at: 't.due_at', id: 't.id', order: 'ASC', keyOf: (t) => [t.dueAt, t.id] },
-      present: (rows) => rows.map(taskView),
+      present: (rows) => taskViews(this.db.manager, rows),
       audit: (t) => ({ entityType: 'task', entityId: t.id, caseId: t.caseId, summary: { via: 'list' } }),
     });
   }
@@ -175,7 +194,7 @@ export class TasksService {
     return this.db.transaction(async (m) => {
       const { task, c } = await this.load(m, actor, id, 'task.read');
       await this.audit.record(m, actor, { action: 'read', entityType: 'task', entityId: id, districtId: c.districtId });
-      return taskView(task);
+      return oneTaskView(m, task);
     });
   }
 
@@ -205,7 +224,7 @@ export class TasksService {
         districtId: c.districtId,
         summary: { caseId: c.id, kind: task.kind, assigneeId: task.assigneeId },
       });
-      return taskView(task);
+      return oneTaskView(m, task);
     });
   }
 
@@ -271,7 +290,7 @@ export class TasksService {
           title: `${saved.title}: 期限が${formatBusinessTime(saved.dueAt, this.config.TZ_BUSINESS)}に延期されました`,
         });
       }
-      return taskView(saved);
+      return oneTaskView(m, saved);
     });
   }
 
@@ -352,7 +371,7 @@ export class TasksService {
     });
     // The next progress review is planned when one is done (or dropped).
     if (task.kind === 'review') await this.rules.ensureReview(m, c);
-    return taskView(saved);
+    return oneTaskView(m, saved);
   }
 
   /** The child was not seen: recorded on the case, the task stays open, the supervisors are told at once. */
@@ -383,7 +402,7 @@ export class TasksService {
       caseId: c.id,
       taskId: task.id,
     });
-    return taskView(task);
+    return oneTaskView(m, task);
   }
 
   /**

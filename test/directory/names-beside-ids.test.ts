@@ -1,0 +1,228 @@
+import type { EntitySubscriberInterface } from 'typeorm';
+import { openCase, setCase } from '../support/cases';
+import { call, createOrganization, createUser, createWorld, addMember, TestUser, World } from '../support/fixtures';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * Issue 13, item 3: tasks, case events, conferences and referrals name the
+ * staff they point at ({ id, displayName } beside each id), so a screen needs
+ * no second call per row; a deactivated colleague is still named; and a list
+ * reads the names of a whole page at once, not once per row.
+ */
+describe('names beside ids', () => {
+  let t: TestApp;
+  let w: World;
+  let leaving: TestUser; // a counselor of district A who leaves the center
+  let caseL: string; // opened by `leaving`, district A
+  let organization: string;
+  let taskId: string;
+  let referralId: string;
+
+  const named = (user: TestUser) => ({ id: user.id, displayName: `Test ${user.username}` });
+  const get = async (user: TestUser, url: string) => {
+    const res = await call(t, user, { method: 'GET', url });
+    expect(res.statusCode).toBe(200);
+    return res.json();
+  };
+
+  /**
+   * How many SQL statements `work` runs: the same for a page of one row and a
+   * page of many means no query per row. The API process's outbox relay polls
+   * meanwhile, in transactions of its own: its statements and transaction
+   * control (which the request's answer does not change) are not counted.
+   */
+  async function statementsDuring(work: () => Promise<unknown>): Promise<number> {
+    let statements = 0;
+    const counter: EntitySubscriberInterface = {
+      beforeQuery: ({ query }) => {
+        if (/\boutbox\b/.test(query) || /^\s*(START TRANSACTION|COMMIT|ROLLBACK)\b/.test(query)) return;
+        statements += 1;
+      },
+    };
+    t.db.subscribers.push(counter);
+    try {
+      await work();
+    } finally {
+      t.db.subscribers.splice(t.db.subscribers.indexOf(counter), 1);
+    }
+    return statements;
+  }
+
+  async function createTask(by: TestUser, assignee: TestUser, title: string): Promise<string> {
+    const res = await call(t, by, {
+      method: 'POST',
+      url: `/api/v1/cases/${caseL}/tasks`,
+      payload: {
+        kind: 'callback',
+        title,
+        dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+        assigneeId: assignee.id,
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    return res.json().id as string;
+  }
+
+  async function createReferral(by: TestUser): Promise<string> {
+    const res = await call(t, by, {
+      method: 'POST',
+      url: '/api/v1/referrals',
+      payload: {
+        caseId: caseL,
+        direction: 'outgoing',
+        kind: 'information_request',
+        organizationId: organization,
+        reason: '登校状況の確認',
+        urgency: 'routine',
+        legalBasis: 'council_member',
+        sharedInformation: '氏名と学年',
+      },
+    });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return res.json().id as string;
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = await createWorld(t);
+    leaving = await createUser(t, 'leaving_a', ['counselor']);
+    await addMember(t, w.districtA, leaving.id);
+    organization = await createOrganization(t, w.admin, { name: '中央小学校', type: 'school', councilMember: true });
+    caseL = (await openCase(t, leaving)).case.id;
+    await setCase(t, caseL, {
+      status: 'active',
+      primary_counselor_id: leaving.id,
+      co_counselor_ids: [w.counselorA.id, w.leadA.id],
+    });
+    taskId = await createTask(leaving, w.counselorA, '母へ電話連絡');
+    referralId = await createReferral(leaving);
+    const conference = await call(t, w.supervisorA, {
+      method: 'POST',
+      url: `/api/v1/cases/${caseL}/conferences`,
+      payload: {
+        kind: 'case_review',
+        heldAt: '2026-06-12T14:00:00+09:00',
+        attendeeUserIds: [leaving.id, w.counselorA.id],
+        attendeeOrganizationIds: [organization],
+        decisions: '週1回の家庭訪問を継続する。',
+      },
+    });
+    expect(conference.statusCode).toBe(201);
+    expect(conference.json().attendees).toEqual([named(leaving), named(w.counselorA)]);
+    const gone = await call(t, w.admin, { method: 'POST', url: `/api/v1/users/${leaving.id}/deactivate` });
+    expect(gone.statusCode).toBe(200);
+  });
+  afterAll(async () => t?.close());
+
+  it('a task names its assignee, its creator (deactivated since) and who closed it', async () => {
+    const [listed] = (await get(w.counselorA, `/api/v1/tasks?caseId=${caseL}`)).items;
+    expect(listed).toMatchObject({
+      id: taskId,
+      assigneeId: w.counselorA.id,
+      assignee: named(w.counselorA),
+      createdBy: leaving.id,
+      createdByUser: named(leaving),
+      closedBy: null,
+      closedByUser: null,
+    });
+    expect(await get(w.counselorA, `/api/v1/tasks/${taskId}`)).toMatchObject({ createdByUser: named(leaving) });
+    const done = await call(t, w.counselorA, { method: 'POST', url: `/api/v1/tasks/${taskId}/complete`, payload: {} });
+    expect(done.statusCode).toBe(200);
+    expect(done.json()).toMatchObject({
+      closedBy: w.counselorA.id,
+      closedByUser: named(w.counselorA),
+      createdByUser: named(leaving),
+    });
+  });
+
+  it("a case's timeline names who acted, a deactivated user too; the system's own events name no one", async () => {
+    const events = (await get(w.supervisorA, `/api/v1/cases/${caseL}/events`)).items as {
+      kind: string;
+      actorId: string | null;
+      actor: unknown;
+    }[];
+    expect(events.find((e) => e.kind === 'opened')).toMatchObject({ actorId: leaving.id, actor: named(leaving) });
+    for (const e of events)
+      expect(e.actor).toEqual(e.actorId === null ? null : expect.objectContaining({ id: e.actorId }));
+  });
+
+  it('a conference names its attendees, in the order of their ids', async () => {
+    const [conference] = (await get(w.counselorA, `/api/v1/cases/${caseL}/conferences`)).items;
+    expect(conference.attendeeUserIds).toEqual([leaving.id, w.counselorA.id]);
+    expect(conference.attendees).toEqual([named(leaving), named(w.counselorA)]);
+  });
+
+  it('a referral names its creator, in the list and in one read with its history', async () => {
+    const [listed] = (await get(w.counselorA, `/api/v1/referrals?caseId=${caseL}`)).items;
+    expect(listed).toMatchObject({ id: referralId, createdBy: leaving.id, createdByUser: named(leaving) });
+    const one = await get(w.counselorA, `/api/v1/referrals/${referralId}`);
+    expect(one.createdByUser).toEqual(named(leaving));
+    expect(one.events[0]).toMatchObject({ action: 'created', actorId: leaving.id, actor: named(leaving) });
+  });
+
+  it('names no one outside the staff: a staff member reading a referral header sees only staff names', async () => {
+    const one = await call(t, w.staff, { method: 'GET', url: `/api/v1/referrals/${referralId}` });
+    expect(one.statusCode).toBe(200);
+    const body = one.json();
+    expect(body.createdByUser).toEqual(named(leaving));
+    // The child is named by initials only, as before.
+    expect(JSON.stringify(body)).not.toContain('花子');
+  });
+
+  it('reads the names of a whole list page at once: a page of many rows costs the statements a page of one does', async () => {
+    const people = [w.counselorA, w.leadA, w.supervisorA];
+    for (let i = 0; i < 5; i += 1) await createTask(w.supervisorA, people[i % people.length], `確認 ${i}`);
+    await createReferral(w.counselorA);
+    await createReferral(w.supervisorA);
+    const tasksOf = (limit: number) => () => get(w.supervisorA, `/api/v1/tasks?caseId=${caseL}&limit=${limit}`);
+    expect((await tasksOf(6)()).items).toHaveLength(6);
+    expect(await statementsDuring(tasksOf(6))).toBe(await statementsDuring(tasksOf(1)));
+    const referralsOf = (limit: number) => () => get(w.supervisorA, `/api/v1/referrals?caseId=${caseL}&limit=${limit}`);
+    expect((await referralsOf(3)()).items).toHaveLength(3);
+    expect(await statementsDuring(referralsOf(3))).toBe(await statementsDuring(referralsOf(1)));
+  });
+
+  it('reads the names of a whole timeline, and of all conferences, at once', async () => {
+    const small = (await openCase(t, w.counselorA)).case.id;
+    for (const [by, risk] of [
+      [w.supervisorA, 'low'],
+      [w.counselorA, 'medium'],
+      [w.leadA, 'high'],
+    ] as const) {
+      const { version } = await get(w.supervisorA, `/api/v1/cases/${caseL}`);
+      const res = await call(t, by, {
+        method: 'PATCH',
+        url: `/api/v1/cases/${caseL}`,
+        payload: { risk },
+        headers: { 'if-match': `"${version}"` },
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    const timeline = (id: string) => () => get(w.supervisorA, `/api/v1/cases/${id}/events`);
+    const longer = (await timeline(caseL)()).items.length;
+    expect(longer).toBeGreaterThan((await timeline(small)()).items.length);
+    expect(await statementsDuring(timeline(caseL))).toBe(await statementsDuring(timeline(small)));
+
+    const hold = async (caseId: string, attendees: TestUser[]) => {
+      const res = await call(t, w.supervisorA, {
+        method: 'POST',
+        url: `/api/v1/cases/${caseId}/conferences`,
+        payload: {
+          kind: 'case_review',
+          heldAt: '2026-06-19T14:00:00+09:00',
+          attendeeUserIds: attendees.map((u) => u.id),
+          attendeeOrganizationIds: [],
+          decisions: '継続',
+        },
+      });
+      expect(res.statusCode).toBe(201);
+    };
+    await hold(small, [w.counselorA]);
+    await hold(caseL, [w.leadA, w.supervisorA]);
+    await hold(caseL, [w.counselorA, w.leadA]);
+    const conferences = (id: string) => () => get(w.supervisorA, `/api/v1/cases/${id}/conferences`);
+    expect((await conferences(caseL)()).items).toHaveLength(3);
+    expect((await conferences(small)()).items).toHaveLength(1);
+    expect(await statementsDuring(conferences(caseL))).toBe(await statementsDuring(conferences(small)));
+  });
+});
