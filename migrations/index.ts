@@ -11,6 +11,7 @@ import { Search1796130200000 } from './1796130200000-Search';
 import { AuditCheckpoints1796200000000 } from './1796200000000-AuditCheckpoints';
 import { SupportPlans1796214000000 } from './1796214000000-SupportPlans';
 import { Statistics1796300000000 } from './1796300000000-Statistics';
+import { CaseNumberSequences1796416000000 } from './1796416000000-CaseNumberSequences';
 
 /** Every migration, in order. test/core/migrations.test.ts checks none is missing. */
 export const MIGRATIONS: Function[] = [
@@ -27,4 +28,5 @@ export const MIGRATIONS: Function[] = [
   AuditCheckpoints1796200000000,
   SupportPlans1796214000000,
   Statistics1796300000000,
+  CaseNumberSequences1796416000000,
 ];

@@ -437,6 +437,8 @@ interface Run {
   /** Requests answered per second (2xx only). */
   rate: number;
   cpuPerRequestMs: number;
+  /** Saturated runs of the service: its PostgreSQL backends busy, and waiting on a lock, on average. */
+  backends?: { active: number; waiting: number };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -510,9 +512,45 @@ async function openLoop(server: Server, op: Operation, auth: Record<Actor, strin
   } satisfies Run;
 }
 
+/**
+ * While a saturated run lasts: how many of the service's PostgreSQL backends are busy, and how many of them wait
+ * on a lock (sampled every 100 ms from pg_stat_activity), to tell a queue on one row from a busy CPU.
+ */
+function lockSampler(db: Client) {
+  let samples = 0;
+  let waiting = 0;
+  let active = 0;
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const { rows } = await db.query<{ active: number; waiting: number }>(
+        `SELECT count(*) FILTER (WHERE state <> 'idle')::int AS active,
+                count(*) FILTER (WHERE wait_event_type = 'Lock')::int AS waiting
+           FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tsunagu'`,
+      );
+      samples++;
+      active += rows[0].active;
+      waiting += rows[0].waiting;
+      await sleep(100);
+    }
+  })();
+  return async () => {
+    running = false;
+    await done;
+    return { active: active / Math.max(1, samples), waiting: waiting / Math.max(1, samples) };
+  };
+}
+
 /** Closed loop, saturated: autocannon keeps CONNECTIONS requests in flight for the given seconds. */
-async function saturated(server: Server, op: Operation, auth: Record<Actor, string>, seconds: number): Promise<Run> {
+async function saturated(
+  server: Server,
+  op: Operation,
+  auth: Record<Actor, string>,
+  seconds: number,
+  db: Client,
+): Promise<Run> {
   let n = 0;
+  const sampling = server.name === 'service' ? lockSampler(db) : undefined;
   const latencies: number[] = [];
   const cpu0 = cpuMs(server.child.pid);
   const instance = autocannon({
@@ -531,6 +569,7 @@ async function saturated(server: Server, op: Operation, auth: Record<Actor, stri
   instance.on('response', (_client: unknown, _status: number, _bytes: number, time: number) => latencies.push(time));
   const result = await instance;
   const cpu = cpuMs(server.child.pid) - cpu0;
+  const backends = sampling ? await sampling() : undefined;
   const sorted = latencies.sort((a, b) => a - b);
   const ok = result['2xx'];
   return {
@@ -543,6 +582,7 @@ async function saturated(server: Server, op: Operation, auth: Record<Actor, stri
     max: sorted[sorted.length - 1],
     rate: ok / (result.duration || seconds),
     cpuPerRequestMs: cpu / Math.max(1, result.requests.total),
+    backends,
   };
 }
 
@@ -705,6 +745,8 @@ async function main(): Promise<number> {
   let service: Server | undefined;
   let baseline: Server | undefined;
   const w = await watermark(db);
+  const sampler = new Client({ connectionString: SCALE_URL });
+  await sampler.connect();
   const loads: number[] = [];
   try {
     const ctx = await context(db);
@@ -757,7 +799,7 @@ async function main(): Promise<number> {
           if (op.kind === 'intake') await reset(db, w);
         }
         for (const s of [...order].reverse()) {
-          sat[s.name] = await saturated(s, op, auth, SATURATED_SECONDS);
+          sat[s.name] = await saturated(s, op, auth, SATURATED_SECONDS, sampler);
           if (op.kind === 'intake') await reset(db, w);
         }
         result.fixed = { rate, service: fixed.service!, baseline: fixed.baseline! };
@@ -806,6 +848,7 @@ async function main(): Promise<number> {
     for (const child of [...children]) await stop(child);
     await reset(db, w).catch(() => undefined);
     await db.end();
+    await sampler.end();
     rmSync(tmp, { recursive: true, force: true });
   }
 }
@@ -844,7 +887,8 @@ function summaryLine(r: Result): string {
   const { service: s, baseline: b } = r.fixed!;
   return (
     `${r.op.name}: @${r.fixed!.rate}/s service p50 ${f1(s.p50)} p95 ${f1(s.p95)} ms (${s.errors} err), baseline p50 ${f1(b.p50)} p95 ${f1(b.p95)} ms; ` +
-    `saturated ${f0(r.sat!.service.rate)}/s vs ${f0(r.sat!.baseline.rate)}/s; cpu/req ${f2(s.cpuPerRequestMs)} vs ${f2(b.cpuPerRequestMs)} ms` +
+    `saturated ${f0(r.sat!.service.rate)}/s vs ${f0(r.sat!.baseline.rate)}/s ` +
+    `(backends busy ${f1(r.sat!.service.backends?.active ?? NaN)}, on a lock ${f1(r.sat!.service.backends?.waiting ?? NaN)}); cpu/req ${f2(s.cpuPerRequestMs)} vs ${f2(b.cpuPerRequestMs)} ms` +
     `${
       r.verdicts.some((v) => !v.met)
         ? '  MISSED: ' +
@@ -912,7 +956,7 @@ function render(
       return (
         `| ${r.op.title} | ${r.op.actor} | ${rate} | ${f1(s.p50)} / ${f1(s.p95)} / ${f1(s.p99)} | ${f1(b.p50)} / ${f1(b.p95)} | ` +
         `${f2(s.p95 / b.p95)} | ${f0(sat.service.rate)} | ${f0(sat.baseline.rate)} | ${f2(sat.service.rate / sat.baseline.rate)} | ` +
-        `${f2(s.cpuPerRequestMs)} / ${f2(b.cpuPerRequestMs)} | ${s.errors + sat.service.errors} | ${failed.length === 0 ? 'met' : `**missed**: ${failed.join('; ')}`} |`
+        `${f2(s.cpuPerRequestMs)} / ${f2(b.cpuPerRequestMs)} | ${f1(sat.service.backends?.active ?? NaN)} / ${f1(sat.service.backends?.waiting ?? NaN)} | ${s.errors + sat.service.errors} | ${failed.length === 0 ? 'met' : `**missed**: ${failed.join('; ')}`} |`
       );
     });
   const stats = results
@@ -946,8 +990,8 @@ function render(
       `up to ${VARIANTS} variants (cases, search words, statuses); each intake is a new child. Everything the run adds ` +
       'is deleted after each operation.',
     '',
-    '| operation | as | rate /s | service p50 / p95 / p99 ms | baseline p50 / p95 ms | p95 ratio | saturated service /s | baseline /s | ratio | CPU ms/req service / baseline | errors | verdict |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| operation | as | rate /s | service p50 / p95 / p99 ms | baseline p50 / p95 ms | p95 ratio | saturated service /s | baseline /s | ratio | CPU ms/req service / baseline | service backends busy / on a lock (saturated) | errors | verdict |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     'Budgets: reads p95 < 25 ms at 100/s and within 1.3× the baseline, saturated ≥ 0.75× the baseline; intake p95 < 40 ms ' +

@@ -22,8 +22,8 @@ import { householdSearchKey, personSearchKey } from '../src/cases/search-keys';
  * - 4 districts, 60 users (48 counselors, 8 supervisors, 3 staff, 1 admin),
  *   memberships and supervisions with history (ended rows beside open ones);
  * - 100,000 cases over five fiscal years (2 % confidential, some unplaced,
- *   co-counselors, every status), numbered per fiscal year with the counters
- *   set to match, each with its `opened` event;
+ *   co-counselors, every status), numbered per fiscal year with the number
+ *   sequences set to match, each with its `opened` event;
  * - their subjects and a guardian each, in households (one case in ten is a
  *   sibling's, sharing a household), with the normalized columns the service
  *   sets (name_kana_key, search_key) computed by the service's own functions
@@ -562,9 +562,10 @@ async function cases(db: Client, dir: Directory): Promise<void> {
                FROM seed_cases s) s`,
     [[...MAIN_ABUSER_RELATIONS]],
   );
+  // Each fiscal year's number sequence continues after its seeded cases (src/cases/case-numbers.ts).
   await db.query(`
-    INSERT INTO case_number_counters (fiscal_year, last_number)
-    SELECT fiscal_year, count(*) FROM cases GROUP BY fiscal_year`);
+    SELECT next_case_number(fiscal_year), setval(format('case_number_%s', fiscal_year)::regclass, count(*))
+      FROM cases GROUP BY fiscal_year`);
   await db.query(`
     INSERT INTO case_events (case_id, occurred_at, actor_id, kind, to_status, details)
     SELECT c.id, c.opened_at, c.primary_counselor_id, 'opened', 'intake', '{"seeded": true}'

@@ -71,6 +71,17 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL!: string;
 
+  /**
+   * Connections of the service's PostgreSQL pool (per process). More lets
+   * more requests run at once; each one costs PostgreSQL memory and a
+   * backend, so keep processes × pool under the server's max_connections.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DATABASE_POOL_SIZE = 20;
+
   /** The owner role migrations run as; the service itself runs as DATABASE_URL's role, which owns nothing. */
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'MIGRATION_DATABASE_URL must be a postgres:// URL' })

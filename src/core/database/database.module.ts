@@ -12,7 +12,7 @@ import { migrate } from './runtime-role';
         // Migrations run as the owner, before the service connects as the runtime role.
         if (config.MIGRATIONS_RUN) await migrate(config.migrationDatabaseUrl, config.DATABASE_URL);
         return {
-          ...databaseOptions(config.DATABASE_URL),
+          ...databaseOptions(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE }),
           // Fail fast at boot rather than retrying for minutes; the orchestrator restarts us.
           retryAttempts: config.isProduction ? 10 : 2,
           retryDelay: 1_000,
