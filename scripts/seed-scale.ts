@@ -497,24 +497,27 @@ async function cases(db: Client, dir: Directory): Promise<void> {
   // One row per case with everything the later inserts need, computed once.
   await db.query(
     `CREATE TEMP TABLE seed_cases (i int PRIMARY KEY, id uuid, opened_at timestamptz, district_id uuid,
-                                   counselor_id uuid, co_counselor_id uuid, type text, confidential boolean, status text)`,
+                                   counselor_id uuid, co_counselor_id uuid, type text, confidential boolean, status text, h int)`,
   );
   await db.query(
     `INSERT INTO seed_cases
      SELECT i,
             pg_temp.seed_uuid('case:' || i) AS id,
             opened_at,
-            CASE WHEN i % 250 = 3 AND opened_at >= now() - interval '1 year' THEN NULL ELSE ($1::uuid[])[1 + i % 4] END AS district_id,
+            CASE WHEN h % 250 = 3 AND opened_at >= now() - interval '1 year' THEN NULL ELSE ($1::uuid[])[1 + i % 4] END AS district_id,
             ($2::uuid[])[1 + (i % 4) * 12 + ((i / 4) % 12)] AS counselor_id,
-            CASE WHEN i % 7 = 0 THEN ($2::uuid[])[1 + (i % 4) * 12 + ((i / 4 + 5) % 12)] END AS co_counselor_id,
-            ($3::text[])[1 + (i * 31) % cardinality($3::text[])] AS type,
-            i % 50 = 0 AS confidential,
-            CASE WHEN opened_at < now() - interval '1 year' AND i % 10 < 8 THEN 'closed'
-                 WHEN opened_at < now() - interval '1 year' THEN (ARRAY['active','monitoring'])[1 + i % 2]
-                 WHEN i % 250 = 3 THEN 'intake'
-                 ELSE (ARRAY['intake','assessment','active','active','active','monitoring','closure_requested','closed'])[1 + i % 8]
-            END AS status
-       FROM (SELECT i, now() - make_interval(days => ${SPAN_DAYS}) + ((i - 1)::float8 / $4) * make_interval(days => ${SPAN_DAYS}) AS opened_at
+            CASE WHEN h % 7 = 0 THEN ($2::uuid[])[1 + (i % 4) * 12 + ((i / 4 + 5) % 12)] END AS co_counselor_id,
+            ($3::text[])[1 + (h / 7) % cardinality($3::text[])] AS type,
+            h % 50 = 0 AS confidential,
+            CASE WHEN opened_at < now() - interval '1 year' AND (h / 11) % 10 < 8 THEN 'closed'
+                 WHEN opened_at < now() - interval '1 year' THEN (ARRAY['active','monitoring'])[1 + (h / 13) % 2]
+                 WHEN h % 250 = 3 THEN 'intake'
+                 ELSE (ARRAY['intake','assessment','active','active','active','monitoring','closure_requested','closed'])[1 + (h / 13) % 8]
+            END AS status,
+            h
+       FROM (SELECT i, now() - make_interval(days => ${SPAN_DAYS}) + ((i - 1)::float8 / $4) * make_interval(days => ${SPAN_DAYS}) AS opened_at,
+                    -- A scrambled number per case, so that district (i % 4) and the other traits do not correlate.
+                    hashtext('case:' || i) & 2147483647 AS h
                FROM generate_series(1, $4::int) AS i) s`,
     [dir.districtIds, dir.counselors.flat(), [...ASSIGNABLE_CONSULTATION_TYPES], CASES],
   );
@@ -548,9 +551,9 @@ async function cases(db: Client, dir: Directory): Promise<void> {
             CASE WHEN s.type = 'abuse' THEN ARRAY[(ARRAY['physical','sexual','psychological','neglect'])[1 + s.i % 4]] ELSE '{}' END,
             CASE WHEN s.type = 'abuse' THEN ($1::text[])[1 + s.i % cardinality($1::text[])] END,
             s.confidential,
-            s.i % 40 = 1,
-            s.i % 25 = 2,
-            s.i % 10 = 4,
+            s.h % 40 = 1,
+            s.h % 25 = 2,
+            s.h % 10 = 4,
             s.opened_at,
             CASE WHEN s.status <> 'intake' THEN s.opened_at + interval '2 days' END,
             CASE WHEN s.status = 'closed' THEN least(s.opened_at + interval '180 days', now() - interval '1 day') END,
@@ -606,14 +609,45 @@ async function followUps(db: Client, dir: Directory): Promise<void> {
     `INSERT INTO tasks (case_id, kind, title, due_at, due_set_at, assignee_id, priority, status, origin, created_by,
                         closed_at, closed_by, created_at, updated_at)
      SELECT c.id, ($1::text[])[1 + s.i % cardinality($1::text[])], '対応 ' || s.i,
-            CASE WHEN s.i % 3 = 0 THEN now() - (s.i % 30 + 1) * interval '1 day'
-                 ELSE now() + (s.i % 45 + 1) * interval '1 day' END,
+            date_trunc('second', CASE WHEN s.i % 3 = 0 THEN now() - (s.i % 30 + 1) * interval '1 day'
+                                      ELSE now() + (s.i % 45 + 1) * interval '1 day' END),
             c.opened_at, c.primary_counselor_id,
             (ARRAY['low','normal','high','urgent'])[1 + s.i % 4], 'open', 'manual', c.primary_counselor_id,
             NULL, NULL, c.opened_at, c.opened_at
        FROM cases c JOIN seed_cases s ON s.id = c.id
       WHERE c.status <> 'closed' AND c.primary_counselor_id IS NOT NULL`,
-    [[...TASK_KINDS.filter((k) => k !== 'safety_check' && k !== 'referral_followup')]],
+    [[...TASK_KINDS.filter((k) => k !== 'safety_check' && k !== 'referral_followup' && k !== 'review')]],
+  );
+  // Every registered or monitored case has its open progress review (the reconciler would create them otherwise).
+  await db.query(
+    `INSERT INTO tasks (case_id, kind, title, due_at, due_set_at, assignee_id, priority, status, origin, created_by,
+                        created_at, updated_at)
+     SELECT c.id, 'review', '進行管理の見直し ' || c.number, date_trunc('second', now() + (s.i % 90 + 1) * interval '1 day'),
+            c.opened_at, c.primary_counselor_id, 'normal', 'open', 'review', NULL, c.opened_at, c.opened_at
+       FROM cases c JOIN seed_cases s ON s.id = c.id
+      WHERE c.status NOT IN ('closed', 'intake') AND (c.protection <> 'none' OR c.status = 'monitoring')
+        AND c.primary_counselor_id IS NOT NULL`,
+  );
+  // A settled service: every reminder and escalation of an open task that was due by now has been delivered
+  // (its notification, keyed by the job id, exists), as src/tasks/task-schedule.ts names them with the default
+  // policy; and every active case long without a plan has been flagged. Otherwise the first sweeps after boot
+  // would deliver tens of thousands of them while the benchmark measures.
+  await db.query(
+    `INSERT INTO notifications (user_id, event_key, kind, title, case_id, task_id, created_at, read_at)
+     SELECT t.assignee_id, p.key, p.kind, t.title, t.case_id, t.id, p.at, p.at
+       FROM tasks t
+      CROSS JOIN LATERAL (SELECT (extract(epoch FROM t.due_at) * 1000)::bigint AS ms) d
+      CROSS JOIN LATERAL (VALUES
+              ('task-reminder.' || t.id || '.' || d.ms || '.1440', 'task_reminder', t.due_at - interval '1440 minutes'),
+              ('task-reminder.' || t.id || '.' || d.ms || '.60', 'task_reminder', t.due_at - interval '60 minutes'),
+              ('task-reminder.' || t.id || '.' || d.ms || '.0', 'task_due', t.due_at),
+              ('task-escalation.' || t.id || '.' || d.ms, 'task_escalated', t.due_at + interval '1440 minutes')) p(key, kind, at)
+      WHERE t.status = 'open' AND p.at <= now()`,
+  );
+  await db.query(
+    `INSERT INTO unplanned_case_flags (case_id, active_since, flagged_at)
+     SELECT id, coalesce(accepted_at, opened_at), coalesce(accepted_at, opened_at) + interval '30 days'
+       FROM cases WHERE status = 'active' AND coalesce(accepted_at, opened_at) < now() - interval '30 days'`,
   );
   await db.query(
     `INSERT INTO tasks (case_id, kind, title, due_at, due_set_at, assignee_id, priority, status, origin, created_by,
@@ -629,9 +663,11 @@ async function followUps(db: Client, dir: Directory): Promise<void> {
                             status, sent_at, sent_by, response_due_at, responded_at, created_by, created_at, updated_at)
      SELECT c.id, 'outgoing', 'referral', ($1::uuid[])[1 + s.i % cardinality($1::uuid[])], '関係機関への連携',
             'routine', 'council_member', '世帯状況の概要',
-            (ARRAY['sent','accepted','in_progress','completed'])[1 + s.i % 4],
-            c.opened_at + interval '3 days', c.primary_counselor_id, c.opened_at + interval '17 days',
-            CASE WHEN s.i % 4 > 0 THEN c.opened_at + interval '10 days' END,
+            (ARRAY['sent','accepted','in_progress','completed'])[1 + (s.h / 10) % 4],
+            c.opened_at + interval '3 days', c.primary_counselor_id,
+            -- A referral still waiting for its answer is not yet past due (else a daily reminder each).
+            CASE WHEN (s.h / 10) % 4 = 0 THEN now() + (s.i % 10 + 1) * interval '1 day' ELSE c.opened_at + interval '17 days' END,
+            CASE WHEN (s.h / 10) % 4 > 0 THEN c.opened_at + interval '10 days' END,
             c.primary_counselor_id, c.opened_at + interval '3 days', c.opened_at + interval '3 days'
        FROM cases c JOIN seed_cases s ON s.id = c.id
       WHERE c.has_referral AND c.primary_counselor_id IS NOT NULL`,
