@@ -38,9 +38,15 @@ export function IsCalendarDate(options?: ValidationOptions) {
     });
 }
 
+/**
+ * Built once: constructing an Intl.DateTimeFormat costs about half a millisecond of CPU, and every validated
+ * birth date asked for one (issue 16).
+ */
+const JAPAN_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' });
+
 /** Today's date (YYYY-MM-DD) in Japan, where the center is; a birth date may not be after it. */
 function todayInJapan(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(new Date());
+  return JAPAN_DATE.format(new Date());
 }
 
 export function NotInTheFuture(options?: ValidationOptions) {
