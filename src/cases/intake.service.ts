@@ -227,18 +227,34 @@ export class IntakeService {
 
   /**
    * Opens a case in `intake` for a new subject, with its household and first
-   * consultation (also used for incoming referrals without a case).
+   * consultation (also used for incoming referrals without a case): the
+   * duplicate check, the subject, the household, the case (numbered last),
+   * its opening record, then the consultation with its follow-ups.
    */
   async openCase(m: EntityManager, actor: Actor, dto: IntakeDto): Promise<{ case: Case; consultation: Consultation }> {
     const subject = dto.subject as SubjectDto;
-    const household = dto.household as HouseholdDto;
     const kanaKey = normalizeKana(`${subject.familyNameKana}${subject.givenNameKana}`);
-    const dateKey = subject.birthDate ?? subject.expectedDueDate ?? null;
-    // Two intakes for the same child at the same moment: the second waits and then sees the first.
-    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`intake:${kanaKey}:${dateKey}`]);
+    await this.holdChild(m, kanaKey, subject);
     if (!dto.confirmNew) await this.checkDuplicates(m, actor, kanaKey, subject);
-    const person = await m.getRepository(Person).save(
-      m.getRepository(Person).create({
+    const person = await this.recordSubject(m, subject, kanaKey);
+    const home = dto.householdId
+      ? await this.joinHousehold(m, actor, dto.householdId, person, subject, dto.household)
+      : await this.newHousehold(m, actor, dto.household as HouseholdDto);
+    const c = await this.saveCase(m, actor, dto, person, home);
+    await this.recordOpening(m, actor, c, dto);
+    return { case: c, consultation: await this.consultations.record(m, actor, c, dto.consultation, 'new_case') };
+  }
+
+  /** Two intakes for the same child at the same moment: the second waits here, then its duplicate check sees the first. */
+  private async holdChild(m: EntityManager, kanaKey: string, subject: SubjectDto): Promise<void> {
+    const dateKey = subject.birthDate ?? subject.expectedDueDate ?? null;
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`intake:${kanaKey}:${dateKey}`]);
+  }
+
+  private recordSubject(m: EntityManager, subject: SubjectDto, kanaKey: string): Promise<Person> {
+    const people = m.getRepository(Person);
+    return people.save(
+      people.create({
         familyName: subject.familyName,
         givenName: subject.givenName,
         familyNameKana: subject.familyNameKana,
@@ -250,13 +266,13 @@ export class IntakeService {
         school: subject.school ?? null,
       }),
     );
-    const home = dto.householdId
-      ? await this.joinHousehold(m, actor, dto.householdId, person, subject, dto.household)
-      : await m.getRepository(Household).save({ address: household.address });
-    if (!dto.householdId) {
-      await setHouseholdAddress(m, home.id, { address: household.address, change: 'intake', recordedBy: actor.userId });
-    }
-    for (const member of dto.householdId ? [] : household.members) {
+  }
+
+  /** A new household at the intake's address (its first address-history entry), with the members named. */
+  private async newHousehold(m: EntityManager, actor: Actor, household: HouseholdDto): Promise<Household> {
+    const home = await m.getRepository(Household).save({ address: household.address });
+    await setHouseholdAddress(m, home.id, { address: household.address, change: 'intake', recordedBy: actor.userId });
+    for (const member of household.members) {
       const p = await m.getRepository(Person).save(
         m.getRepository(Person).create({
           familyName: member.familyName,
@@ -275,17 +291,31 @@ export class IntakeService {
         .getRepository(HouseholdMember)
         .insert({ householdId: home.id, personId: p.id, relationship: member.relationship });
     }
+    return home;
+  }
 
-    const occurredAt = new Date(dto.consultation.occurredAt);
-    const { number, fiscalYear } = await nextCaseNumber(m, occurredAt, this.config.TZ_BUSINESS);
-    const districtId = await this.districts.suggest(m, home.address);
+  /**
+   * The case row, in `intake`, in the district the address suggests. Its
+   * number is drawn last, just before the row is written, so that an intake
+   * failing earlier leaves no gap (case-numbers.ts: numbers may skip).
+   */
+  private async saveCase(
+    m: EntityManager,
+    actor: Actor,
+    dto: IntakeDto,
+    person: Person,
+    home: Household,
+  ): Promise<Case> {
     const consultation = dto.consultation;
-    const c = await m.getRepository(Case).save(
+    const occurredAt = new Date(consultation.occurredAt);
+    const districtId = await this.districts.suggest(m, home.address);
+    const { number, fiscalYear } = await nextCaseNumber(m, occurredAt, this.config.TZ_BUSINESS);
+    return m.getRepository(Case).save(
       m.getRepository(Case).create({
         number,
         fiscalYear,
         subjectId: person.id,
-        subjectKind: subject.kind,
+        subjectKind: (dto.subject as SubjectDto).kind,
         householdId: home.id,
         status: 'intake',
         statusBeforeClosureRequest: null,
@@ -310,25 +340,30 @@ export class IntakeService {
         closureReason: null,
       }),
     );
+  }
+
+  /** The `opened` case event and the audit entry of the new case. */
+  private async recordOpening(m: EntityManager, actor: Actor, c: Case, dto: IntakeDto): Promise<void> {
     await m.getRepository(CaseEvent).insert({
       caseId: c.id,
       actorId: actor.userId,
       kind: 'opened',
       toStatus: 'intake',
-      details: { districtSuggested: districtId !== null, confirmedNew: dto.confirmNew === true },
+      details: { districtSuggested: c.districtId !== null, confirmedNew: dto.confirmNew === true },
     });
     await this.audit.record(m, actor, {
       action: 'create',
       entityType: 'case',
       entityId: c.id,
-      districtId,
+      districtId: c.districtId,
       summary: {
-        number,
+        number: c.number,
         fields: ['subject', 'household', 'consultation'],
-        ...(dto.householdId ? { joinedHousehold: home.id } : { members: household.members.length }),
+        ...(dto.householdId
+          ? { joinedHousehold: c.householdId }
+          : { members: (dto.household as HouseholdDto).members.length }),
       },
     });
-    return { case: c, consultation: await this.consultations.record(m, actor, c, consultation, 'new_case') };
   }
 
   /**
