@@ -12,6 +12,7 @@ import { AuditCheckpoints1796200000000 } from './1796200000000-AuditCheckpoints'
 import { SupportPlans1796214000000 } from './1796214000000-SupportPlans';
 import { Statistics1796300000000 } from './1796300000000-Statistics';
 import { CaseNumberSequences1796416000000 } from './1796416000000-CaseNumberSequences';
+import { ListIndexes1796416100000 } from './1796416100000-ListIndexes';
 
 /** Every migration, in order. test/core/migrations.test.ts checks none is missing. */
 export const MIGRATIONS: Function[] = [
@@ -29,4 +30,5 @@ export const MIGRATIONS: Function[] = [
   SupportPlans1796214000000,
   Statistics1796300000000,
   CaseNumberSequences1796416000000,
+  ListIndexes1796416100000,
 ];

@@ -42,7 +42,12 @@ export class AuditEventsService {
       .where(scopeWhere(actor, 'audit.read', { districtId: { sql: 'a.district_id' } }))
       .orderBy('a.id', 'DESC');
     if (query.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: query.entityType });
-    if (query.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: query.entityId });
+    // A list read is one entry naming every record it returned (CaseRecords.page): it is a read of each of them.
+    if (query.entityId) {
+      qb.andWhere(`(a.entity_id = :entityId OR (a.action = 'read' AND a.summary->'ids' ? :entityId))`, {
+        entityId: query.entityId,
+      });
+    }
     if (query.actorId) qb.andWhere('a.actor_id = :actorId', { actorId: query.actorId });
     if (query.from) qb.andWhere('a.occurred_at >= :from', { from: query.from });
     if (query.to) qb.andWhere('a.occurred_at < :to', { to: query.to });

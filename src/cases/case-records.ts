@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Brackets, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Permission } from '../access/matrix';
 import { Actor, authorize, FieldMap, scopeCondition } from '../access/policy';
-import { AuditLog, type AuditEntityType } from '../audit/audit.service';
+import { AuditLog, type AuditEntityType, type AuditEntry } from '../audit/audit.service';
 import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, limitOf, ListQuery, Page, toPage } from '../core/http/pagination';
 import { caseAccess } from './case-lifecycle';
@@ -126,8 +126,10 @@ export class CaseRecords {
   /**
    * One page of a list of case data (api.md, "Lists"): `qb` already carries
    * the scope (scopedToCases) and the filters; this adds the keyset order and
-   * cursor, fetches `limit + 1` rows, presents them, and audits the read of
-   * every record returned, in one insert.
+   * cursor, fetches `limit + 1` rows in one query (`qb`'s joins must each give
+   * at most one row per record, as they do: TypeORM's `take` would first
+   * select the distinct ids in a second round trip), presents them, and
+   * audits the read.
    */
   async page<R extends ObjectLiteral, T>(
     m: EntityManager,
@@ -146,7 +148,7 @@ export class CaseRecords {
         keyset_id: after[1],
       });
     }
-    const rows = await qb.take(limit + 1).getMany();
+    const rows = await qb.limit(limit + 1).getMany();
     const page = toPage(
       rows,
       limit,
@@ -161,7 +163,14 @@ export class CaseRecords {
     return { items, nextCursor: page.nextCursor };
   }
 
-  /** Audits the read of listed records; those named by case get their case's district. */
+  /**
+   * Audits the read of listed records: one entry per read, naming every id
+   * returned (`summary.ids`), rather than one row per record (issue 16: a
+   * page of 20 wrote 20 rows, and the log grew by millions a day). Records of
+   * different districts (a supervisor's list across districts) get one entry
+   * per district, so each district's supervisors still see the reads of
+   * their cases. GET /audit-events?entityId= finds a record in these lists too.
+   */
   private async auditReads(m: EntityManager, actor: Actor, reads: ReadAudit[]): Promise<void> {
     const caseIds = [...new Set(reads.flatMap((r) => ('caseId' in r ? [r.caseId] : [])))];
     const districts = new Map(
@@ -177,13 +186,23 @@ export class CaseRecords {
     await this.audit.recordMany(
       m,
       actor,
-      reads.map((r) => ({
-        action: 'read',
-        entityType: r.entityType,
-        entityId: r.entityId,
-        districtId: 'caseId' in r ? (districts.get(r.caseId) ?? null) : r.districtId,
-        ...(r.summary ? { summary: r.summary } : {}),
-      })),
+      listReadEntries(reads, (r) => ('caseId' in r ? (districts.get(r.caseId) ?? null) : r.districtId)),
     );
   }
+}
+
+/** The audit entries of one list read: one per entity type, district and summary, naming the ids in order. */
+export function listReadEntries(reads: ReadAudit[], districtOf: (r: ReadAudit) => string | null): AuditEntry[] {
+  const entries = new Map<string, AuditEntry & { summary: { ids: string[] } }>();
+  for (const r of reads) {
+    const districtId = districtOf(r);
+    const key = JSON.stringify([r.entityType, districtId, r.summary ?? {}]);
+    let entry = entries.get(key);
+    if (!entry) {
+      entry = { action: 'read', entityType: r.entityType, districtId, summary: { ...r.summary, ids: [] } };
+      entries.set(key, entry);
+    }
+    entry.summary.ids.push(r.entityId);
+  }
+  return [...entries.values()];
 }

@@ -15,7 +15,7 @@ import { siblingCases } from './siblings';
 import { CaseAction, caseAccess, caseLifecycle, CaseTransitionInput } from './case-lifecycle';
 import type { TransitionLog } from '../lifecycle/state-machine';
 import type { CaseStatus } from '../codes/code-lists';
-import { CaseRecords, readableCases, readPermissionOf } from './case-records';
+import { CaseRecords, listReadEntries, readableCases, readPermissionOf } from './case-records';
 import { CaseEvent } from './case-event.entity';
 import { Case } from './case.entity';
 import { Consultation } from './consultation.entity';
@@ -107,17 +107,19 @@ export class CasesService {
       take: RECENT_CONSULTATIONS,
     });
     if (options.audit !== false) {
-      // The summaries travel with the case: each is a consultation read.
+      // The summaries travel with the case: a read of each consultation, recorded as one entry naming them all.
       await this.audit.recordMany(
         m,
         actor,
-        recent.map((k) => ({
-          action: 'read',
-          entityType: 'consultation',
-          entityId: k.id,
-          districtId: c.districtId,
-          summary: { via: 'case' },
-        })),
+        listReadEntries(
+          recent.map((k) => ({
+            entityType: 'consultation',
+            entityId: k.id,
+            districtId: c.districtId,
+            summary: { via: 'case' },
+          })),
+          () => c.districtId,
+        ),
       );
     }
     return {

@@ -24,7 +24,7 @@ describe('audit gaps', () => {
       summary: Record<string, unknown>;
     }[];
 
-  it('records each consultation a case read returns', async () => {
+  it('records each consultation a case read returns (one entry naming them)', async () => {
     const { case: c, consultation } = await openCase(t, w.counselorA);
     const second = await call(t, w.counselorA, {
       method: 'POST',
@@ -39,13 +39,12 @@ describe('audit gaps', () => {
     });
     expect(res.json().recentConsultations).toHaveLength(2);
     const rows = await entries(`request_id = 'gap-case-read'`, []);
-    expect(rows.map((r) => [r.action, r.entity_type, r.entity_id]).sort()).toEqual(
-      [
-        ['read', 'case', c.id],
-        ['read', 'consultation', consultation.id],
-        ['read', 'consultation', second.json().id],
-      ].sort(),
-    );
+    // One entry for the case, one for the consultations it carried (not one per consultation: issue 16).
+    expect(rows.map((r) => [r.action, r.entity_type, r.entity_id, r.summary.via])).toEqual([
+      ['read', 'case', c.id, undefined],
+      ['read', 'consultation', null, 'case'],
+    ]);
+    expect((rows[1].summary.ids as string[]).sort()).toEqual([consultation.id, second.json().id].sort());
   });
 
   it('records a token refresh', async () => {

@@ -156,27 +156,46 @@ describe('case access (access.md)', () => {
     ).toBe(400);
   });
 
-  it('audits every read of a case, including reads by list', async () => {
-    const before = (
-      await t.db.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'read' AND entity_id = $1`, [caseB])
-    )[0].n;
+  it('audits every read of a case, including reads by list (one entry per list read, naming every id returned)', async () => {
+    const readsOfB = async () =>
+      (
+        await t.db.query(
+          `SELECT id, actor_id, entity_id, district_id, summary FROM audit_events
+            WHERE action = 'read' AND entity_type = 'case' AND (entity_id = $1 OR summary->'ids' ? $1) ORDER BY id`,
+          [caseB],
+        )
+      ).map((r: { id: string }) => ({ ...r, id: Number(r.id) })) as {
+        id: number;
+        actor_id: string;
+        entity_id: string | null;
+        district_id: string;
+        summary: { via?: string; ids?: string[] };
+      }[];
+    const before = await readsOfB();
+    const lastId = Number((await t.db.query(`SELECT coalesce(max(id), 0) AS n FROM audit_events`))[0].n);
     await get(w.supervisorB, caseB);
-    await call(t, w.supervisorB, { method: 'GET', url: '/api/v1/cases' });
-    const rows = await t.db.query(
-      `SELECT actor_id, district_id, summary FROM audit_events WHERE action = 'read' AND entity_id = $1 ORDER BY id`,
-      [caseB],
-    );
-    expect(rows.length - before).toBe(2);
+    const list = (await call(t, w.supervisorB, { method: 'GET', url: '/api/v1/cases' })).json();
+    const rows = await readsOfB();
+    expect(rows.length - before.length).toBe(2);
+    expect(rows.at(-2)).toMatchObject({ actor_id: w.supervisorB.id, entity_id: caseB, district_id: w.districtB });
+    // The list read is one entry, not one per case: it names every case the page returned, in order.
     expect(rows.at(-1)).toMatchObject({
       actor_id: w.supervisorB.id,
+      entity_id: null,
       district_id: w.districtB,
-      summary: { via: 'list' },
+      summary: { via: 'list', ids: list.items.map((c: { id: string }) => c.id) },
     });
-    // and a supervisor finds them in the audit log of their district
+    const listEntries = await t.db.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE id > $1 AND action = 'read' AND summary->>'via' = 'list'`,
+      [lastId],
+    );
+    expect(listEntries[0].n).toBe(1);
+    // and a supervisor finds both in the audit log of their district, by the case's id
     const log = (
       await call(t, w.supervisorB, { method: 'GET', url: `/api/v1/audit-events?entityType=case&entityId=${caseB}` })
     ).json();
-    expect(log.items.length).toBeGreaterThanOrEqual(2);
+    const ids = log.items.map((e: { id: number | string }) => Number(e.id));
+    expect(ids).toEqual(expect.arrayContaining([rows.at(-1)!.id, rows.at(-2)!.id]));
   });
 });
 
