@@ -14,11 +14,13 @@ describe('hardening', () => {
   });
   afterAll(async () => t?.close());
 
+  // A read of one record names it in entity_id; a list read is one entry naming every id it returned (summary.ids).
   const auditCount = async (entityId: string) =>
     (
-      await t.db.query(`SELECT count(*)::int AS n FROM audit_events WHERE entity_id = $1 AND action = 'read'`, [
-        entityId,
-      ])
+      await t.db.query(
+        `SELECT count(*)::int AS n FROM audit_events WHERE action = 'read' AND (entity_id = $1 OR summary->'ids' ? $1)`,
+        [entityId],
+      )
     )[0].n as number;
 
   it('an intake repeated with its Idempotency-Key after the counselor lost sight of the case is a 404, not the stored case', async () => {
