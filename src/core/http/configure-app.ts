@@ -77,7 +77,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalInterceptors(new ETagInterceptor());
-  app.enableShutdownHooks();
+  // process.exit after the hooks (not a re-raised signal), so 'exit' listeners run: the local start's PostgreSQL and
+  // Redis children stop with us, and the logger flushes its last line.
+  app.enableShutdownHooks([], { useProcessExit: true });
 
   const document = completeDocument(
     SwaggerModule.createDocument(

