@@ -15,7 +15,7 @@ export interface TransitionContext<I> {
  * One row of a lifecycle table (style.md, "state machines as data"): from
  * which states an action leads where, which permission of the access matrix
  * it needs, what else it requires (guard: throws a DomainError), and what
- * else it changes on the record (effect). Cases and referrals both use this.
+ * else it changes on the record (effect). Cases, referrals and support plans use this.
  */
 export interface TransitionRule<S extends string, A extends string, R, I = unknown> {
   action: A;
@@ -54,18 +54,11 @@ export class StateMachine<S extends string, A extends string, R extends { status
   }
 
   /**
-   * Decides a transition: an action that does not lead anywhere from the
-   * current state is a 409 listing the allowed ones; one the actor may not
-   * take on this record is a 403.
-   */
-  decide(record: R, action: A, actor: Pick<Actor, 'ability'>): AppliedTransition<S, A> {
-    return stepOf(this.ruleFor(record, action, actor), record);
-  }
-
-  /**
-   * The one way a record changes state, in the caller's transaction: decide
-   * (409, 403), the row's guard, its effect, the new status, the record and
-   * its event row written, the audit entry. Side effects in other modules
+   * The one way a record changes state, in the caller's transaction: an
+   * action that does not lead anywhere from the current state is a 409
+   * listing the allowed ones, one the actor may not take on this record a
+   * 403; then the row's guard, its effect, the new status, the record and its
+   * event row written, the audit entry. Side effects in other modules
    * follow in the caller, through their owners.
    */
   async apply(

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
-import { caseAccess } from '../cases/case-lifecycle';
 import { CaseRecords } from '../cases/case-records';
 import type { Case } from '../cases/case.entity';
 import { DomainError, FieldError } from '../core/errors/domain-error';
 import { versionConflict } from '../core/http/versioning';
-import type { PlanStatus } from '../codes/code-lists';
+import type { PlanAction, PlanStatus } from '../codes/code-lists';
+import type { TransitionLog } from '../lifecycle/state-machine';
 import { TaskFactory } from '../tasks/task-factory';
 import {
   CreatePlanDto,
@@ -20,7 +20,7 @@ import {
   PlanView,
   UpdatePlanDto,
 } from './dto/plan.dto';
-import { planLifecycle } from './plan-lifecycle';
+import { PLANNABLE, planLifecycle, planSubject, PlanSubject, PlanTransitionInput } from './plan-lifecycle';
 import { ServiceCatalog } from './service-catalog';
 
 interface PlanRow {
@@ -61,9 +61,6 @@ const COLUMNS = `id, case_id AS "caseId", version_number AS "versionNumber", sta
   return_reason AS "returnReason", superseded_at AS "supersededAt",
   to_char(explained_on, 'YYYY-MM-DD') AS "explainedOn", explained_by AS "explainedBy", agreed_by AS "agreedBy",
   agreement_note AS "agreementNote", created_at AS "createdAt", updated_at AS "updatedAt", version`;
-
-/** A plan is made for a case the center has taken on and not closed. */
-const PLANNABLE: readonly string[] = ['assessment', 'active', 'monitoring'];
 
 /**
  * Support plans (サポートプラン, 児童福祉法 第10条第1項第4号; docs/domain.md):
@@ -191,44 +188,25 @@ export class PlansService {
     return this.db.transaction(async (m) => {
       const { plan, c } = await this.load(m, actor, id, 'case.read', true);
       if (dto.version !== undefined && dto.version !== plan.version) throw versionConflict(plan.version);
-      const step = planLifecycle.decide({ ...caseAccess(c), status: plan.status }, dto.action, actor);
-      let reviewTaskId: string | null | undefined;
-      let set: string;
-      if (step.action === 'submit') {
-        set = `submitted_at = now(), submitted_by = $3`;
-      } else if (step.action === 'return') {
-        set = `returned_at = now(), returned_by = $3, return_reason = $4`;
-      } else {
-        if (!PLANNABLE.includes(c.status)) {
-          throw new DomainError('conflict', `The case is ${c.status}; a plan is approved for a case under support`);
-        }
-        await m.query(
-          `UPDATE support_plans SET status = 'superseded', superseded_at = now(), updated_at = now(),
-                  version = version + 1
-            WHERE case_id = $1 AND status = 'approved'`,
-          [c.id],
-        );
-        set = `approved_at = now(), approved_by = $3`;
-      }
-      const [[updated]] = (await m.query(
-        `UPDATE support_plans SET status = $2, ${set}, updated_at = now(), version = version + 1
-          WHERE id = $1 RETURNING ${COLUMNS}`,
-        [plan.id, step.to, actor.userId, ...(step.action === 'return' ? [dto.reason] : [])],
-      )) as [PlanRow[], number];
-      if (step.action === 'approve') {
-        // The next review date becomes a `review` task, as a conference's does.
-        const task = await this.tasks.decidedReview(m, c, {
-          title: `支援計画（第${updated.versionNumber}版）の見直し ${c.number}`,
-          dueAt: new Date(updated.nextReviewAt),
-          origin: 'plan',
-          originKey: `plan:${updated.id}`,
-          decidedBy: actor.userId,
-        });
-        reviewTaskId = task?.id ?? null;
-      }
-      await this.audited(m, actor, c, plan, 'transition', { action: step.action, from: step.from, to: step.to });
-      const view = await this.view(m, actor, c, updated);
-      return reviewTaskId === undefined ? view : { ...view, reviewTaskId };
+      // The stored version is read back into `plan` (PLAN_TRANSITIONS.write).
+      const step = await planLifecycle.apply(
+        m,
+        this.audit,
+        planSubject(plan, c),
+        dto.action,
+        { actor, input: { reason: dto.reason }, now: new Date() },
+        PLAN_TRANSITIONS,
+      );
+      if (step.action !== 'approve') return this.view(m, actor, c, plan);
+      // The next review date becomes a `review` task, as a conference's does.
+      const task = await this.tasks.decidedReview(m, c, {
+        title: `支援計画（第${plan.versionNumber}版）の見直し ${c.number}`,
+        dueAt: new Date(plan.nextReviewAt),
+        origin: 'plan',
+        originKey: `plan:${plan.id}`,
+        decidedBy: actor.userId,
+      });
+      return { ...(await this.view(m, actor, c, plan)), reviewTaskId: task?.id ?? null };
     });
   }
 
@@ -315,7 +293,7 @@ export class PlansService {
       familyAgreement:
         explainedOn && explainedBy && agreedBy ? { explainedOn, explainedBy, agreedBy, note: agreementNote } : null,
       delivered,
-      allowedActions: planLifecycle.allowedActions({ ...caseAccess(c), status: r.status }, actor),
+      allowedActions: planLifecycle.allowedActions(planSubject(r, c), actor),
     };
   }
 
@@ -324,7 +302,7 @@ export class PlansService {
     actor: Actor,
     c: Case,
     plan: PlanRow,
-    action: 'read' | 'create' | 'update' | 'transition',
+    action: 'read' | 'create' | 'update',
     summary: Record<string, unknown>,
   ): Promise<void> {
     return this.audit.record(m, actor, {
@@ -336,6 +314,44 @@ export class PlansService {
     });
   }
 }
+
+/** What each step stamps on the version, beside its status (the first three parameters: id, status, actor). */
+const STAMPS: Record<PlanAction, string> = {
+  submit: `submitted_at = now(), submitted_by = $3`,
+  approve: `approved_at = now(), approved_by = $3`,
+  return: `returned_at = now(), returned_by = $3, return_reason = $4`,
+};
+
+/**
+ * How a plan version keeps a step of its lifecycle: approving supersedes the
+ * version in force; the version is stamped and read back; the audit entry
+ * names the step. A plan has no event table: the stamps are its history.
+ */
+const PLAN_TRANSITIONS: TransitionLog<PlanStatus, PlanAction, PlanSubject, PlanTransitionInput> = {
+  async write(m, { plan, case: c }, step, { actor, input }) {
+    if (step.action === 'approve') {
+      await m.query(
+        `UPDATE support_plans SET status = 'superseded', superseded_at = now(), updated_at = now(),
+                version = version + 1
+          WHERE case_id = $1 AND status = 'approved'`,
+        [c.id],
+      );
+    }
+    const [[stored]] = (await m.query(
+      `UPDATE support_plans SET status = $2, ${STAMPS[step.action]}, updated_at = now(), version = version + 1
+        WHERE id = $1 RETURNING ${COLUMNS}`,
+      [plan.id, step.to, actor.userId, ...(step.action === 'return' ? [input.reason] : [])],
+    )) as [PlanRow[], number];
+    Object.assign(plan, stored);
+  },
+  audit: ({ plan, case: c }, step) => ({
+    action: 'transition',
+    entityType: 'support_plan',
+    entityId: plan.id,
+    districtId: c.districtId,
+    summary: { caseId: c.id, action: step.action, from: step.from, to: step.to },
+  }),
+};
 
 const goalOf = (g: PlanGoal): PlanGoal => ({ goal: g.goal, targetDate: g.targetDate });
 
