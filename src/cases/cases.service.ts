@@ -308,6 +308,17 @@ export class CasesService {
     });
   }
 
+  /**
+   * A referral was recorded about the case: its `hasReferral` flag, which the
+   * access policy reads. Called by the referrals module in its transaction.
+   * Raw SQL, not the repository: its update bumps the case's version
+   * (@VersionColumn), and a referral is not an edit of the case record (a
+   * counselor's If-Match stays valid).
+   */
+  async markReferred(m: EntityManager, caseId: string): Promise<void> {
+    await m.query(`UPDATE cases SET has_referral = true WHERE id = $1`, [caseId]);
+  }
+
   /** GET /cases/{id}/events: the timeline, oldest first. */
   async events(actor: Actor, id: string): Promise<Page<CaseEventView>> {
     return this.db.transaction(async (m) => {

@@ -6,6 +6,7 @@ import { AuditLog } from '../audit/audit.service';
 import { caseAccess } from '../cases/case-lifecycle';
 import { CaseRecords, readPermissionOf, scopedToCases } from '../cases/case-records';
 import { Case } from '../cases/case.entity';
+import { CasesService } from '../cases/cases.service';
 import { IntakeService } from '../cases/intake.service';
 import { Person } from '../cases/person.entity';
 import { caseHeader, CaseHeader } from '../cases/views';
@@ -117,6 +118,7 @@ export class ReferralsService {
     private readonly records: CaseRecords,
     private readonly tasks: TasksService,
     private readonly intake: IntakeService,
+    private readonly cases: CasesService,
     private readonly deadlines: ReferralDeadlines,
     private readonly safetyChecks: SafetyChecks,
     private readonly notifications: Notifications,
@@ -147,52 +149,78 @@ export class ReferralsService {
     return this.intake.recordingDuplicateAnswers(actor, run);
   }
 
+  /**
+   * POST /referrals, in the idempotent transaction: the organization and the
+   * consent basis checked, the case named (or opened by an intake), the
+   * referral stored, an incoming one's clock started, and the answer.
+   */
   private async record(
     m: EntityManager,
     actor: Actor,
     dto: CreateReferralDto,
   ): Promise<ReferralView | ReferralReceipt> {
-    if (dto.kind === 'notification' && dto.direction !== 'incoming') {
-      throw DomainError.validation([{ field: 'kind', message: 'a notification (通告) is always incoming' }]);
-    }
-    const org = await m.getRepository(Organization).findOneBy({ id: dto.organizationId });
-    if (!org || !org.active)
-      throw DomainError.validation([{ field: 'organizationId', message: 'no such organization' }]);
-    checkLegalBasis(dto.direction, dto.legalBasis, org);
+    const org = await referredOrganization(m, dto);
+    const { c, openedHere } = await this.caseReferred(m, actor, dto, org);
+    const now = new Date();
+    const referral = await this.store(m, actor, dto, { c, org, openedHere, now });
+    if (referral.direction === 'incoming') await this.awaitAnswer(m, dto, { referral, c, openedHere, now });
+    // A supervisor may register a referral that opens a case in another district: they get the receipt only.
+    if (!allows(actor, 'referral.read', { case: caseAccess(c) })) return receiptOf(referral);
+    return this.view(m, actor, referral.id, { audit: false });
+  }
 
-    let c: Case;
-    let openedHere = false;
+  /**
+   * The case a referral is about: the one it names, locked (naming a case
+   * means seeing it, in both directions: one out of scope is "not found";
+   * referring one out needs the right to), or, for an incoming referral about
+   * a child without a case, one opened by the same intake and duplicate check
+   * as a consultation.
+   */
+  private async caseReferred(
+    m: EntityManager,
+    actor: Actor,
+    dto: CreateReferralDto,
+    org: Organization,
+  ): Promise<{ c: Case; openedHere: boolean }> {
     if (dto.caseId) {
       const found = await m
         .getRepository(Case)
         .findOne({ where: { id: dto.caseId }, lock: { mode: 'pessimistic_write' } });
-      // Naming a case means seeing it, in both directions: a case out of scope is "not found".
       if (!found || !allows(actor, readPermissionOf(actor), caseAccess(found))) throw DomainError.notFound('Case');
       if (dto.direction === 'outgoing' && !allows(actor, 'referral.create_outgoing', { case: caseAccess(found) })) {
         throw DomainError.forbidden('You may not refer this case');
       }
-      c = found;
-    } else {
-      // An incoming referral about a child without a case: the same intake and duplicate check as a consultation.
-      const opened = await this.intake.openCase(m, actor, {
-        subject: dto.subject,
-        household: dto.household ?? { address: '不明', members: [] },
-        consultation: {
-          occurredAt: new Date().toISOString(),
-          channel: dto.channel ?? 'phone',
-          route: ROUTE_OF[org.type] ?? 'other',
-          consultationType: dto.consultationType ?? (dto.kind === 'notification' ? 'abuse' : 'protection_other'),
-          abuseNotification: dto.kind === 'notification',
-          durationMinutes: 0,
-          summary: `${org.name}からの${dto.kind === 'notification' ? '通告' : '紹介'}: ${dto.reason}`,
-        },
-        confirmNew: dto.confirmNew,
-      });
-      c = opened.case;
-      openedHere = true;
+      return { c: found, openedHere: false };
     }
+    const opened = await this.intake.openCase(m, actor, {
+      subject: dto.subject,
+      household: dto.household ?? { address: '不明', members: [] },
+      consultation: {
+        occurredAt: new Date().toISOString(),
+        channel: dto.channel ?? 'phone',
+        route: ROUTE_OF[org.type] ?? 'other',
+        consultationType: dto.consultationType ?? (dto.kind === 'notification' ? 'abuse' : 'protection_other'),
+        abuseNotification: dto.kind === 'notification',
+        durationMinutes: 0,
+        summary: `${org.name}からの${dto.kind === 'notification' ? '通告' : '紹介'}: ${dto.reason}`,
+      },
+      confirmNew: dto.confirmNew,
+    });
+    return { c: opened.case, openedHere: true };
+  }
 
-    const now = new Date();
+  /**
+   * The referral row, the case's `has_referral` flag, the `created` event and
+   * the audit entry. An incoming referral has been sent to us: it is stored
+   * as `sent`, with its response due date.
+   */
+  private async store(
+    m: EntityManager,
+    actor: Actor,
+    dto: CreateReferralDto,
+    at: { c: Case; org: Organization; openedHere: boolean; now: Date },
+  ): Promise<Referral> {
+    const { c, org, now } = at;
     const incoming = dto.direction === 'incoming';
     const referral = m.getRepository(Referral).create({
       caseId: c.id,
@@ -203,7 +231,6 @@ export class ReferralsService {
       urgency: dto.urgency,
       legalBasis: dto.legalBasis,
       sharedInformation: dto.sharedInformation,
-      // An incoming referral has been sent to us: it waits for our answer.
       status: incoming ? 'sent' : 'draft',
       agreedResponseDueAt: dto.responseDueAt ? new Date(dto.responseDueAt) : null,
       responseDueAt: null,
@@ -215,7 +242,7 @@ export class ReferralsService {
     });
     if (incoming) referral.responseDueAt = this.deadlines.dueDateOf(referral, now);
     const saved = await m.getRepository(Referral).save(referral);
-    await m.query(`UPDATE cases SET has_referral = true WHERE id = $1`, [c.id]);
+    await this.cases.markReferred(m, c.id);
     await recordReferralEvent(m, actor, saved.id, 'created', null, saved.status, null);
     await this.audit.record(m, actor, {
       action: 'create',
@@ -230,21 +257,30 @@ export class ReferralsService {
         councilMember: org.councilMember,
         legalBasis: saved.legalBasis,
         recordedBy: actor.userId,
-        openedCase: openedHere,
+        openedCase: at.openedHere,
       },
     });
-    if (incoming) {
-      await this.deadlines.schedule(m, saved, saved.responseDueAt as Date);
-      // 48-hour rule for a notification (通告) on an existing case; a new case got it from its intake consultation.
-      if (dto.kind === 'notification' && !openedHere) {
-        await this.safetyChecks.reportReceived(m, c, { source: 'referral', sourceId: saved.id, receivedAt: now });
-      }
+    return saved;
+  }
+
+  /**
+   * An incoming referral waits for our answer: its overdue check is
+   * scheduled, and a notification (通告) on an existing case starts the
+   * 48-hour rule (a case opened here got it from its intake consultation).
+   */
+  private async awaitAnswer(
+    m: EntityManager,
+    dto: CreateReferralDto,
+    at: { referral: Referral; c: Case; openedHere: boolean; now: Date },
+  ): Promise<void> {
+    await this.deadlines.schedule(m, at.referral, at.referral.responseDueAt as Date);
+    if (dto.kind === 'notification' && !at.openedHere) {
+      await this.safetyChecks.reportReceived(m, at.c, {
+        source: 'referral',
+        sourceId: at.referral.id,
+        receivedAt: at.now,
+      });
     }
-    // A supervisor may register a referral that opens a case in another district: they get the receipt only.
-    if (!allows(actor, 'referral.read', { case: caseAccess(c) })) {
-      return receiptOf(saved);
-    }
-    return this.view(m, actor, saved.id, { audit: false });
   }
 
   async list(actor: Actor, query: ListReferralsQuery): Promise<Page<ReferralView>> {
@@ -408,6 +444,21 @@ export class ReferralsService {
       };
     });
   }
+}
+
+/**
+ * The organization a new referral goes to or comes from: it must exist and
+ * be active, a notification (通告) is always incoming, and the legal basis
+ * for sharing must hold for this organization (legal-basis.ts).
+ */
+async function referredOrganization(m: EntityManager, dto: CreateReferralDto): Promise<Organization> {
+  if (dto.kind === 'notification' && dto.direction !== 'incoming') {
+    throw DomainError.validation([{ field: 'kind', message: 'a notification (通告) is always incoming' }]);
+  }
+  const org = await m.getRepository(Organization).findOneBy({ id: dto.organizationId });
+  if (!org || !org.active) throw DomainError.validation([{ field: 'organizationId', message: 'no such organization' }]);
+  checkLegalBasis(dto.direction, dto.legalBasis, org);
+  return org;
 }
 
 /**
