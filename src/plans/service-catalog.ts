@@ -42,8 +42,8 @@ export class ServiceCatalog {
   ) {}
 
   /** In list order, inactive ones included (reports list every code). */
-  async list(m: EntityManager = this.db.manager): Promise<ServiceList> {
-    const rows = (await m.query(`SELECT ${COLUMNS} FROM services ORDER BY sort_order, code`)) as ServiceRow[];
+  async list(): Promise<ServiceList> {
+    const rows = (await this.db.query(`SELECT ${COLUMNS} FROM services ORDER BY sort_order, code`)) as ServiceRow[];
     return { items: rows.map(view) };
   }
 
