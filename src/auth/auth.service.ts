@@ -17,6 +17,14 @@ const WRONG_CREDENTIALS = 'Wrong username or password';
 
 type LoginOutcome = { ok: true; user: User; tokens: TokenPair } | { ok: false; error: DomainError };
 
+/*
+ * Queries: users and refresh tokens are read through their entities. The
+ * login bookkeeping (failure count, lockout, last login), a token's use and
+ * the password change stay single raw UPDATEs: each is decided atomically
+ * against the database clock (now(), the 15-minute window) under concurrent
+ * attempts, and the bookkeeping is not an edit of the user record, whose
+ * version the repository's update would bump (@VersionColumn).
+ */
 @Injectable()
 export class AuthService {
   constructor(

@@ -40,6 +40,7 @@ export async function createFirstAdmin(
   const passwordHash = await hashPassword(password);
   return db.transaction(async (m) => {
     // Serializes concurrent starts of several API processes.
+    // Raw SQL for the advisory lock and the array test on roles, which the query builder has no form for.
     await m.query('SELECT pg_advisory_xact_lock(7241002)');
     const [{ n }] = (await m.query(`SELECT count(*)::int AS n FROM users WHERE 'admin' = ANY(roles) AND active`)) as {
       n: number;

@@ -27,6 +27,11 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
  * Short-lived access tokens (JWT, 15 min) and rotating refresh tokens
  * (30 days, stored hashed, one use). Refresh tokens read `<id>.<secret>`.
  */
+/*
+ * Queries: a token is issued and looked up through its entity; revoking a
+ * family or a user's tokens and pruning old ones are set-based raw UPDATE /
+ * DELETE statements, timed by the database clock as the expiry they compare.
+ */
 @Injectable()
 export class TokenService {
   constructor(private readonly jwt: JwtService) {}

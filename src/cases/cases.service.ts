@@ -90,6 +90,7 @@ export class CasesService {
     const memberRows = (await m.getRepository(HouseholdMember).find({ where: { householdId: household.id } })).filter(
       (r) => r.personId !== c.subjectId,
     );
+    // Raw SQL: a DISTINCT projection of one column, not a list of case records (no entity is loaded).
     const otherSubjects = (await m.query(
       `SELECT DISTINCT subject_id AS "personId" FROM cases WHERE household_id = $1 AND subject_id <> $2`,
       [household.id, c.subjectId],

@@ -59,7 +59,8 @@ export class ConsultationsService {
       }),
     );
     if (!isIntake) {
-      // Derived lists, not edited fields: they do not bump the case's version.
+      // Derived lists, not edited fields: they do not bump the case's version (the repository's update would,
+      // @VersionColumn), and merging arrays without duplicates has no query-builder form: raw SQL.
       await m.query(
         `UPDATE cases SET
            consultation_types = ARRAY(SELECT DISTINCT unnest(consultation_types || $2::text[])),

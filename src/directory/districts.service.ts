@@ -45,6 +45,13 @@ const view = (d: District): DistrictView => ({
  * Districts (地区担当制), their areas, and who belongs to or oversees each,
  * with history: a membership ends by getting a valid_to, and is never deleted.
  */
+/*
+ * Queries: districts and memberships are written through their entities.
+ * Raw SQL stays where the query builder has no plain form: membership lists
+ * joined with the user's display name into one view row, the open row of a
+ * membership locked FOR UPDATE before it changes, and ending a row at
+ * greatest(now(), valid_from).
+ */
 @Injectable()
 export class DistrictsService {
   constructor(

@@ -69,6 +69,13 @@ export function userView(u: User): UserView {
   };
 }
 
+/*
+ * Queries: users are read and saved through their entity. Raw SQL stays for
+ * the profile's districts (a UNION over the current_* views, which have no
+ * entity), the password reset (one statement that resets the lockout too),
+ * and revoking refresh tokens: auth's table, which auth (a layer above) cannot
+ * be called for from here; the UPDATE matches TokenService.revokeAllOf.
+ */
 @Injectable()
 export class UsersService {
   constructor(

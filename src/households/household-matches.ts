@@ -39,6 +39,12 @@ export class HouseholdMatchesResponse {
  * recording the family twice (issue 13). Only cases the actor may read are
  * named, by number, district and status.
  */
+/*
+ * Queries: the household search is raw SQL (an address key, and a guardian
+ * found by kana key = ANY or name words LIKE ANY inside an EXISTS, which the
+ * query builder has no plain form for); the cases it names are read with the
+ * query builder on the case entity, through readableCases.
+ */
 @Injectable()
 export class HouseholdMatches {
   constructor(

@@ -110,6 +110,12 @@ export class ReferralReceipt {
   @ApiCode(REFERRAL_STATUSES) status!: string;
 }
 
+/*
+ * Queries: referrals, their cases and organizations through the entities and
+ * the query builder (the scoped list is scopedToCases). The referral's
+ * history, referral_events, has no entity: it is appended and read in raw SQL
+ * (recordReferralEvent, view).
+ */
 @Injectable()
 export class ReferralsService {
   constructor(

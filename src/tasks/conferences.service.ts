@@ -39,6 +39,7 @@ async function withAttendees(m: EntityManager, rows: ConferenceRow[]): Promise<C
   return rows.map((r) => ({ ...r, attendees: r.attendeeUserIds.map((id) => refOf(users, id)) }));
 }
 
+/** Conferences have no entity (raw SQL throughout): rows are written once and read as they are answered. */
 const COLUMNS = `id, case_id AS "caseId", kind, held_at AS "heldAt", attendee_user_ids AS "attendeeUserIds",
   attendee_organization_ids AS "attendeeOrganizationIds", decisions, next_review_at AS "nextReviewAt"`;
 

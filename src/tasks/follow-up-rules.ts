@@ -69,6 +69,7 @@ export class FollowUpRules {
   async ensureReview(m: EntityManager, c: Case): Promise<Task | null> {
     const months = this.reviewCycleOf(c);
     if (months === null) return null;
+    // Raw SQL: two counts (FILTER) in one statement, loading no task.
     const [reviews] = (await m.query(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'open')::int AS open
          FROM tasks WHERE case_id = $1 AND kind = 'review'`,

@@ -24,7 +24,7 @@ export interface AbuseReport {
 /**
  * Open safety checks whose assignee is not an active user. The handover on
  * deactivation keeps it at 0; the readiness detail and the metrics both count
- * it with this one query.
+ * it with this one query (raw SQL: a count over a join, loading no entity).
  */
 export async function safetyChecksWithoutActiveAssignee(m: EntityManager): Promise<number> {
   const [row] = (await m.query(

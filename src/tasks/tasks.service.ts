@@ -482,7 +482,9 @@ export class TasksService {
   /**
    * A referral was answered or withdrawn: its open follow-up tasks are done.
    * Called by the referrals module inside its transition; each task closed is
-   * audited like any other.
+   * audited like any other. Raw SQL: one set-based UPDATE ... FROM cases that
+   * returns each task's district for its audit entry (the query builder's
+   * update has no FROM); it bumps the version by hand, as save() does.
    */
   async closeReferralFollowUps(m: EntityManager, actor: Actor, referralId: string, note: string): Promise<void> {
     const [closed] = (await m.query(
