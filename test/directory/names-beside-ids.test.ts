@@ -111,7 +111,8 @@ describe('names beside ids', () => {
     expect(conference.json().attendees).toEqual([named(leaving), named(w.counselorA)]);
     const gone = await call(t, w.admin, { method: 'POST', url: `/api/v1/users/${leaving.id}/deactivate` });
     expect(gone.statusCode).toBe(200);
-  });
+    // Eleven logins (argon2) and a dozen writes: more than the default 30 s when the machine is busy.
+  }, 120_000);
   afterAll(async () => t?.close());
 
   it('a task names its assignee, its creator (deactivated since) and who closed it', async () => {
