@@ -7,6 +7,7 @@ import { mountQueueDashboard } from './auth/queue-dashboard';
 import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
 import { configureApp, createFastifyAdapter } from './core/http/configure-app';
+import { mountWebConsole } from './core/http/web-console';
 
 /**
  * Builds the API application; main.ts listens on it, tests inject into it
@@ -22,6 +23,7 @@ export async function createApp(config: AppConfig, extraModules: Type[] = []): P
   app.useLogger(app.get(Logger));
   await configureApp(app, config);
   await mountQueueDashboard(app);
+  await mountWebConsole(app.getHttpAdapter().getInstance(), { idleMinutes: config.CONSOLE_IDLE_MINUTES });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

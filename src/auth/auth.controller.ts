@@ -1,17 +1,20 @@
-import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiNoContent, ApiProblems, ApiResult } from '../core/http/openapi';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AnyUser, CurrentActor, DuringPasswordChange } from '../access/decorators';
 import { Public } from '../core/http/public';
 import type { Actor } from '../access/policy';
 import { originOf } from '../core/http/request-origin';
 import { Profile, UsersService } from '../directory/users.service';
 import { AuthService } from './auth.service';
-import { ChangePasswordDto, LoginDto, LoginResult, RefreshDto } from './dto/auth.dto';
+import { AppConfig } from '../core/config/app-config';
+import { DomainError } from '../core/errors/domain-error';
+import { assertSameOrigin, clearRefreshCookie, refreshCookieOf, setRefreshCookie } from './browser-session';
+import { ChangePasswordDto, LoginDto, LoginResult, RefreshDto, SessionTokens } from './dto/auth.dto';
 import { LoginGuard } from './login.guard';
-import { TokenPair } from './token.service';
+import type { TokenPair } from './token.service';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -19,6 +22,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    private readonly config: AppConfig,
   ) {}
 
   /** 200 with tokens; 401 for a wrong user or password (one body for both); 429 while locked out or rate limited. */
@@ -32,9 +36,13 @@ export class AuthController {
   @ApiProblems(400, 401, 429)
   async login(
     @Req() request: FastifyRequest & { user: { user: { id: string }; tokens: TokenPair } },
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LoginResult> {
     const { user, tokens } = request.user;
-    return { ...tokens, user: await this.users.profile(user.id) };
+    const profile = await this.users.profile(user.id);
+    if ((request.body as LoginDto).session !== 'cookie') return { ...tokens, user: profile };
+    setRefreshCookie(reply, tokens.refreshToken);
+    return { accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, user: profile };
   }
 
   @Public()
@@ -42,10 +50,26 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
   @ApiOperation({ summary: 'Trade a refresh token for a new token pair' })
-  @ApiResult(TokenPair)
-  @ApiProblems(401, 429)
-  refresh(@Body() body: RefreshDto, @Req() request: FastifyRequest): Promise<TokenPair> {
-    return this.auth.refresh(body.refreshToken, originOf(request));
+  @ApiResult(SessionTokens)
+  @ApiProblems(401, 403, 429)
+  async refresh(
+    @Body() body: RefreshDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SessionTokens> {
+    if (body.refreshToken !== undefined) return this.auth.refresh(body.refreshToken, originOf(request));
+    // The console's session: the token comes from the cookie, and only from a page of this site.
+    assertSameOrigin(request, this.config.CORS_ORIGINS);
+    const cookie = refreshCookieOf(request);
+    if (!cookie) throw new DomainError('unauthenticated', 'No session');
+    try {
+      const tokens = await this.auth.refresh(cookie, originOf(request));
+      setRefreshCookie(reply, tokens.refreshToken);
+      return { accessToken: tokens.accessToken, expiresIn: tokens.expiresIn };
+    } catch (error) {
+      clearRefreshCookie(reply);
+      throw error;
+    }
   }
 
   @AnyUser()
@@ -55,8 +79,15 @@ export class AuthController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a refresh token' })
   @ApiNoContent()
-  async logout(@CurrentActor() actor: Actor, @Body() body: RefreshDto): Promise<void> {
-    await this.auth.logout(actor, body.refreshToken);
+  async logout(
+    @CurrentActor() actor: Actor,
+    @Body() body: RefreshDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    const token = body.refreshToken ?? refreshCookieOf(request);
+    clearRefreshCookie(reply);
+    if (token) await this.auth.logout(actor, token);
   }
 
   @AnyUser()

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { migrate } from '../../src/core/database/runtime-role';
 import { databaseUrl, TEST_DATABASE_URL, TEST_RUNTIME_ROLE, templateDatabase } from './env';
@@ -17,6 +19,10 @@ const alive = (pid: number) => {
  * (CREATE DATABASE ... TEMPLATE), which takes a fraction of a second.
  */
 export default async function globalSetup(): Promise<void> {
+  // The web console's build, when missing or stale: the serving and browser tests load it (test/web).
+  execFileSync(process.execPath, [join(__dirname, '..', '..', 'scripts', 'build-if-needed.js'), '--web'], {
+    stdio: 'inherit',
+  });
   const runId = String(process.pid);
   process.env.TSUNAGU_TEST_RUN = runId; // inherited by the Jest workers
   const admin = new Client({ connectionString: TEST_DATABASE_URL });

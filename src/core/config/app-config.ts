@@ -159,6 +159,13 @@ export class AppConfig {
   @IsBoolean({ message: 'LOG_PRETTY must be true or false' })
   LOG_PRETTY?: boolean;
 
+  /** Minutes without input after which the web console logs out (a warning comes a minute before; issue 17). */
+  @Transform(toInt)
+  @IsInt({ message: 'CONSOLE_IDLE_MINUTES must be a whole number' })
+  @Min(2)
+  @Max(24 * 60)
+  CONSOLE_IDLE_MINUTES = 30;
+
   /** Login and token-refresh attempts per client address per minute, across all API processes. */
   @Transform(toInt)
   @IsInt({ message: 'LOGIN_RATE_LIMIT_PER_MINUTE must be a whole number' })

@@ -1,0 +1,128 @@
+import { AppShell, Badge, Button, Center, Group, Loader, NavLink as MantineNavLink, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
+import { api, unwrap } from './api/client';
+import { ChangePasswordPage, LoginPage } from './pages/Login';
+import { MyTasksPage } from './pages/MyTasks';
+import { NotificationsPage } from './pages/Notifications';
+import { useSession, useUser, type Role } from './session';
+
+export function App() {
+  const { state } = useSession();
+  if (state.phase === 'loading') {
+    return (
+      <Center h="100vh">
+        <Loader aria-label="読み込み中" />
+      </Center>
+    );
+  }
+  if (state.phase === 'anonymous') {
+    return <LoginPage reason={state.reason} />;
+  }
+  if (state.user.mustChangePassword) return <ChangePasswordPage firstLogin />;
+  return (
+    <Shell>
+      <Routes>
+        <Route path="/" element={<MyTasksPage />} />
+        <Route path="/notifications" element={<NotificationsPage />} />
+        <Route path="/password" element={<ChangePasswordPage />} />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Routes>
+    </Shell>
+  );
+}
+
+interface NavItem {
+  to: string;
+  label: string;
+  roles?: Role[];
+}
+
+const NAV: { heading: string; items: NavItem[] }[] = [
+  {
+    heading: '共通',
+    items: [
+      { to: '/', label: 'マイタスク' },
+      { to: '/notifications', label: '通知' },
+    ],
+  },
+];
+
+function Shell({ children }: { children: ReactNode }) {
+  const user = useUser();
+  const { logout } = useSession();
+  const location = useLocation();
+  const unread = useQuery({
+    queryKey: ['notifications', 'unread-count'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/notifications/unread-count')),
+    refetchInterval: 30_000,
+  });
+  const count = unread.data?.unread ?? 0;
+  return (
+    <AppShell header={{ height: 48 }} navbar={{ width: 210, breakpoint: 0 }} padding="md">
+      <AppShell.Header px="md">
+        <Group h="100%" justify="space-between">
+          <Group gap="xs">
+            <Title order={1} size="h4">
+              つなぐ
+            </Title>
+            <Text size="sm" c="dimmed">
+              子ども家庭総合支援
+            </Text>
+          </Group>
+          <Group gap="sm">
+            <Button component={Link} to="/notifications" variant="subtle" size="compact-sm">
+              通知
+              {count > 0 && (
+                <Badge ml={6} color="red" size="sm" circle={count < 10} aria-label={`未読 ${count} 件`}>
+                  {count}
+                </Badge>
+              )}
+            </Button>
+            <Text size="sm">
+              {user.displayName}（{user.roles.map((r) => ROLE_LABELS[r]).join('・')}）
+            </Text>
+            <Button component={Link} to="/password" variant="subtle" size="compact-sm">
+              パスワード変更
+            </Button>
+            <Button variant="default" size="compact-sm" onClick={() => void logout()}>
+              ログアウト
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="メインメニュー">
+        {NAV.map((section) => {
+          const items = section.items.filter((i) => !i.roles || i.roles.some((r) => user.has(r)));
+          if (items.length === 0) return null;
+          return (
+            <div key={section.heading}>
+              <Text size="xs" c="dimmed" fw={600} mt="xs" mb={2} px="xs">
+                {section.heading}
+              </Text>
+              {items.map((item) => (
+                <MantineNavLink
+                  key={item.to}
+                  component={Link}
+                  to={item.to}
+                  label={item.label}
+                  active={item.to === '/' ? location.pathname === '/' : location.pathname.startsWith(item.to)}
+                  py={4}
+                />
+              ))}
+            </div>
+          );
+        })}
+      </AppShell.Navbar>
+      <AppShell.Main>{children}</AppShell.Main>
+    </AppShell>
+  );
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  counselor: '相談員',
+  supervisor: 'スーパーバイザー',
+  staff: '連携担当・事務',
+  admin: 'システム管理者',
+};

@@ -1,0 +1,65 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap, type Schemas } from './api/client';
+
+type CodeEntry = Schemas['CodeEntryView'];
+export type CodeLists = Record<string, CodeEntry[]>;
+
+/** Every code list once per session (labels never change while the server runs). */
+export function useCodeLists() {
+  return useQuery({
+    queryKey: ['code-lists'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/code-lists')) as unknown as CodeLists,
+    staleTime: Infinity,
+  });
+}
+
+function find(entries: CodeEntry[] | undefined, code: string): CodeEntry | undefined {
+  for (const entry of entries ?? []) {
+    if (entry.code === code) return entry;
+    const child = find(entry.children, code);
+    if (child) return child;
+  }
+  return undefined;
+}
+
+/** A code's Japanese label from /code-lists; the code itself while the lists load or for an unknown code. */
+export function useLabel(): (list: string, code: string | null | undefined) => string {
+  const { data } = useCodeLists();
+  return (list, code) => (code ? (find(data?.[list], code)?.label.ja ?? code) : '—');
+}
+
+/** Options for a <Select>: a list's codes with their labels (a tree flattened, children indented). */
+export function useOptions(list: string, { leavesOnly = false } = {}): { value: string; label: string }[] {
+  const { data } = useCodeLists();
+  const out: { value: string; label: string }[] = [];
+  const walk = (entries: CodeEntry[] | undefined, depth: number) => {
+    for (const e of entries ?? []) {
+      if (!leavesOnly || !e.children?.length) out.push({ value: e.code, label: `${'　'.repeat(depth)}${e.label.ja}` });
+      walk(e.children, depth + 1);
+    }
+  };
+  walk(data?.[list], 0);
+  return out;
+}
+
+/** Case transitions by the API's action names (api.md): no code list carries them, so the console names them. */
+export const CASE_ACTION_LABELS: Record<string, string> = {
+  accept: '受理',
+  reject: '不受理',
+  start_support: '支援開始',
+  monitor: '見守りへ',
+  resume: '支援再開',
+  request_closure: '終結申請',
+  approve_closure: '終結承認',
+  reject_closure: '終結差戻し',
+  reopen: '再開',
+};
+
+export const REFERRAL_ACTION_LABELS: Record<string, string> = {
+  send: '送付',
+  accept: '受諾',
+  decline: '辞退',
+  start: '対応開始',
+  complete: '完了',
+  withdraw: '取下げ',
+};

@@ -1,0 +1,51 @@
+import { SegmentedControl } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, unwrap } from '../api/client';
+import { byUrgency, TaskTable } from '../components/TaskTable';
+import { PageTitle, Pager, QueryState } from '../components/ui';
+import { useUser } from '../session';
+
+/** My tasks (everyone): open work, overdue first; a safety check with its time left. */
+export function MyTasksPage() {
+  const user = useUser();
+  const [status, setStatus] = useState<'open' | 'done'>('open');
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors.at(-1);
+  const query = useQuery({
+    queryKey: ['tasks', 'me', status, cursor],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/tasks', { params: { query: { assigneeId: 'me', status, limit: 50, cursor } } })),
+  });
+  const tasks = [...(query.data?.items ?? [])].sort(byUrgency);
+  return (
+    <>
+      <PageTitle
+        right={
+          <SegmentedControl
+            size="xs"
+            value={status}
+            onChange={(v) => {
+              setStatus(v as 'open' | 'done');
+              setCursors([]);
+            }}
+            data={[
+              { value: 'open', label: '未完了' },
+              { value: 'done', label: '完了済み' },
+            ]}
+          />
+        }
+      >
+        マイタスク
+      </PageTitle>
+      <QueryState query={query} empty={tasks.length === 0} />
+      {tasks.length > 0 && <TaskTable tasks={tasks} canComplete={(t) => t.assigneeId === user.id} />}
+      <Pager
+        hasPrevious={cursors.length > 0}
+        nextCursor={query.data?.nextCursor}
+        onPrevious={() => setCursors(cursors.slice(0, -1))}
+        onNext={(c) => setCursors([...cursors, c])}
+      />
+    </>
+  );
+}
