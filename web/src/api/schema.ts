@@ -1244,7 +1244,7 @@ export interface components {
             version: number;
         };
         CaseEventView: {
-            /** @description code list `case_actions` */
+            /** @description code list `caseActions` */
             action: string | null;
             /** Format: uuid */
             actorId: string | null;
@@ -1255,7 +1255,7 @@ export interface components {
             fromStatus: "intake" | "assessment" | "active" | "monitoring" | "closure_requested" | "closed" | null;
             /** @description Increasing; the timeline order */
             id: string;
-            /** @description code list `case_event_kinds` */
+            /** @description code list `caseEventKinds` */
             kind: string;
             /** Format: date-time */
             occurredAt: string;
@@ -1815,7 +1815,7 @@ export interface components {
             createdAt: string;
             /** Format: uuid */
             id: string;
-            /** @description code list `notification_kinds` */
+            /** @description code list `notificationKinds` */
             kind: string;
             /** Format: date-time */
             readAt: string | null;
@@ -2238,7 +2238,7 @@ export interface components {
             title: string;
         };
         ReferralEventView: {
-            /** @description code list `referral_actions` */
+            /** @description code list `referralEventActions` */
             action: string;
             /** Format: uuid */
             actorId: string | null;
@@ -2562,7 +2562,7 @@ export interface components {
             /** @enum {string} */
             kind: "callback" | "home_visit" | "safety_check" | "agency_contact" | "case_conference" | "review" | "referral_followup" | "record" | "other";
             note: string | null;
-            /** @description code list `task_origins` */
+            /** @description code list `taskOrigins` */
             origin: string;
             /** @description A completed safety check only */
             outcome: components["schemas"]["SafetyCheckOutcomeView"] | null;
@@ -4752,6 +4752,10 @@ export interface operations {
                         abuseTypes: components["schemas"]["CodeEntryView"][];
                         addressChanges: components["schemas"]["CodeEntryView"][];
                         ageBands: components["schemas"]["CodeEntryView"][];
+                        auditActions: components["schemas"]["CodeEntryView"][];
+                        auditEntityTypes: components["schemas"]["CodeEntryView"][];
+                        caseActions: components["schemas"]["CodeEntryView"][];
+                        caseEventKinds: components["schemas"]["CodeEntryView"][];
                         caseStatuses: components["schemas"]["CodeEntryView"][];
                         channels: components["schemas"]["CodeEntryView"][];
                         closureReasons: components["schemas"]["CodeEntryView"][];
@@ -4762,11 +4766,15 @@ export interface operations {
                         districtMemberRoles: components["schemas"]["CodeEntryView"][];
                         legalBases: components["schemas"]["CodeEntryView"][];
                         mainAbuserRelations: components["schemas"]["CodeEntryView"][];
+                        notificationKinds: components["schemas"]["CodeEntryView"][];
                         organizationKinds: components["schemas"]["CodeEntryView"][];
                         organizationTypes: components["schemas"]["CodeEntryView"][];
+                        planActions: components["schemas"]["CodeEntryView"][];
                         planStatuses: components["schemas"]["CodeEntryView"][];
                         protectionRegistrations: components["schemas"]["CodeEntryView"][];
+                        referralActions: components["schemas"]["CodeEntryView"][];
                         referralDirections: components["schemas"]["CodeEntryView"][];
+                        referralEventActions: components["schemas"]["CodeEntryView"][];
                         referralKinds: components["schemas"]["CodeEntryView"][];
                         referralStatuses: components["schemas"]["CodeEntryView"][];
                         referralUrgencies: components["schemas"]["CodeEntryView"][];
@@ -4781,6 +4789,7 @@ export interface operations {
                         sightingMethods: components["schemas"]["CodeEntryView"][];
                         subjectKinds: components["schemas"]["CodeEntryView"][];
                         taskKinds: components["schemas"]["CodeEntryView"][];
+                        taskOrigins: components["schemas"]["CodeEntryView"][];
                         taskPriorities: components["schemas"]["CodeEntryView"][];
                         taskStatuses: components["schemas"]["CodeEntryView"][];
                     };
