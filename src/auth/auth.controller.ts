@@ -51,17 +51,24 @@ export class AuthController {
   @UseGuards(ThrottlerGuard)
   @ApiOperation({ summary: 'Trade a refresh token for a new token pair' })
   @ApiResult(SessionTokens)
-  @ApiProblems(401, 403, 429)
+  @ApiProblems(400, 401, 403, 429)
   async refresh(
     @Body() body: RefreshDto,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SessionTokens> {
     if (body.refreshToken !== undefined) return this.auth.refresh(body.refreshToken, originOf(request));
+    // Neither a token nor a session cookie: the bearer flow's missing field.
+    if (request.headers.cookie === undefined || !/(^|;\s*)tsunagu_refresh=/.test(request.headers.cookie)) {
+      throw DomainError.validation([{ field: 'refreshToken', code: 'required', message: 'refreshToken is required' }]);
+    }
     // The console's session: the token comes from the cookie, and only from a page of this site.
     assertSameOrigin(request, this.config.CORS_ORIGINS);
     const cookie = refreshCookieOf(request);
-    if (!cookie) throw new DomainError('unauthenticated', 'No session');
+    if (!cookie) {
+      clearRefreshCookie(reply);
+      throw new DomainError('unauthenticated', 'No session');
+    }
     try {
       const tokens = await this.auth.refresh(cookie, originOf(request));
       setRefreshCookie(reply, tokens.refreshToken);

@@ -79,15 +79,18 @@ describe('the browser session cookie', () => {
     expect((await refreshByCookie(cookie)).statusCode).toBe(200);
   });
 
-  it('answers 401 and clears the cookie for a missing, malformed or unknown cookie', async () => {
+  it('answers 400 without a token or a cookie, and 401 clearing the cookie for a malformed or unknown one', async () => {
     const none = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/refresh',
       headers: { origin: ORIGIN, host: 'localhost:80' },
       payload: {},
     });
-    expect(none.statusCode).toBe(401);
-    expect((await refreshByCookie('not a token;')).statusCode).toBe(401);
+    expect(none.statusCode).toBe(400);
+    expect(none.json().code).toBe('validation_failed');
+    const malformed = await refreshByCookie('not a token');
+    expect(malformed.statusCode).toBe(401);
+    expect(String(malformed.headers['set-cookie'])).toMatch(/tsunagu_refresh=; Max-Age=0/);
     const unknown = await refreshByCookie('00000000-0000-4000-8000-000000000000.abc');
     expect(unknown.statusCode).toBe(401);
     expect(String(unknown.headers['set-cookie'])).toMatch(/tsunagu_refresh=; Max-Age=0/);

@@ -3,13 +3,22 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import { api, unwrap } from './api/client';
+import { AdminDistrictsPage, AdminOrganizationsPage, AdminUsersPage } from './pages/Admin';
+import { CaseListPage } from './pages/CaseList';
+import { CasePage } from './pages/CasePage';
 import { ChangePasswordPage, LoginPage } from './pages/Login';
+import { IntakePage } from './pages/Intake';
 import { MyTasksPage } from './pages/MyTasks';
 import { NotificationsPage } from './pages/Notifications';
+import { PrintRecordPage } from './pages/PrintRecord';
+import { ReferralsPage } from './pages/Referrals';
+import { StatsPage } from './pages/Stats';
+import { CaseloadsPage, OverdueWorkPage } from './pages/Supervisor';
 import { useSession, useUser, type Role } from './session';
 
 export function App() {
   const { state } = useSession();
+  const location = useLocation();
   if (state.phase === 'loading') {
     return (
       <Center h="100vh">
@@ -21,16 +30,51 @@ export function App() {
     return <LoginPage reason={state.reason} />;
   }
   if (state.user.mustChangePassword) return <ChangePasswordPage firstLogin />;
+  // The print view is a sheet of paper, without the console's frame.
+  if (/^\/cases\/[^/]+\/print$/.test(location.pathname)) {
+    return (
+      <Routes>
+        <Route path="/cases/:id/print" element={<PrintRecordPage />} />
+      </Routes>
+    );
+  }
   return (
     <Shell>
       <Routes>
         <Route path="/" element={<MyTasksPage />} />
         <Route path="/notifications" element={<NotificationsPage />} />
         <Route path="/password" element={<ChangePasswordPage />} />
+        <Route path="/intake" element={<Guard roles={['counselor', 'supervisor']} page={<IntakePage />} />} />
+        <Route path="/cases" element={<Guard roles={['counselor', 'supervisor']} page={<CaseListPage />} />} />
+        <Route
+          path="/intake-queue"
+          element={<Guard roles={['supervisor']} page={<CaseListPage preset="intake" />} />}
+        />
+        <Route
+          path="/closures"
+          element={<Guard roles={['supervisor']} page={<CaseListPage preset="closure_requested" />} />}
+        />
+        <Route path="/overdue" element={<Guard roles={['supervisor']} page={<OverdueWorkPage />} />} />
+        <Route path="/caseloads" element={<Guard roles={['supervisor']} page={<CaseloadsPage />} />} />
+        <Route path="/cases/:id" element={<CasePage />} />
+        <Route
+          path="/referrals"
+          element={<Guard roles={['staff', 'counselor', 'supervisor']} page={<ReferralsPage />} />}
+        />
+        <Route path="/stats" element={<Guard roles={['supervisor', 'staff', 'admin']} page={<StatsPage />} />} />
+        <Route path="/admin/users" element={<Guard roles={['admin']} page={<AdminUsersPage />} />} />
+        <Route path="/admin/districts" element={<Guard roles={['admin']} page={<AdminDistrictsPage />} />} />
+        <Route path="/admin/organizations" element={<Guard roles={['admin']} page={<AdminOrganizationsPage />} />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </Shell>
   );
+}
+
+/** A screen the role never uses is not offered (the API would refuse its requests anyway). */
+function Guard({ roles, page }: { roles: Role[]; page: ReactNode }) {
+  const user = useUser();
+  return roles.some((r) => user.has(r)) ? page : <Navigate to="/" replace />;
 }
 
 interface NavItem {
@@ -45,6 +89,37 @@ const NAV: { heading: string; items: NavItem[] }[] = [
     items: [
       { to: '/', label: 'マイタスク' },
       { to: '/notifications', label: '通知' },
+    ],
+  },
+  {
+    heading: '相談',
+    items: [
+      { to: '/intake', label: '受付票（新規受付）', roles: ['counselor', 'supervisor'] },
+      { to: '/cases', label: 'ケース一覧', roles: ['counselor', 'supervisor'] },
+    ],
+  },
+  {
+    heading: 'スーパーバイザー',
+    items: [
+      { to: '/intake-queue', label: '受付待ち', roles: ['supervisor'] },
+      { to: '/closures', label: '終結承認', roles: ['supervisor'] },
+      { to: '/overdue', label: '期限超過', roles: ['supervisor'] },
+      { to: '/caseloads', label: '担当件数', roles: ['supervisor'] },
+    ],
+  },
+  {
+    heading: '連携・統計',
+    items: [
+      { to: '/referrals', label: '送致・連携', roles: ['staff', 'counselor', 'supervisor'] },
+      { to: '/stats', label: '統計・CSV出力', roles: ['supervisor', 'staff', 'admin'] },
+    ],
+  },
+  {
+    heading: '管理',
+    items: [
+      { to: '/admin/users', label: 'ユーザー', roles: ['admin'] },
+      { to: '/admin/districts', label: '地区', roles: ['admin'] },
+      { to: '/admin/organizations', label: '関係機関', roles: ['admin'] },
     ],
   },
 ];
@@ -108,6 +183,7 @@ function Shell({ children }: { children: ReactNode }) {
                   to={item.to}
                   label={item.label}
                   active={item.to === '/' ? location.pathname === '/' : location.pathname.startsWith(item.to)}
+                  variant="filled"
                   py={4}
                 />
               ))}

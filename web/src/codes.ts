@@ -41,25 +41,3 @@ export function useOptions(list: string, { leavesOnly = false } = {}): { value: 
   walk(data?.[list], 0);
   return out;
 }
-
-/** Case transitions by the API's action names (api.md): no code list carries them, so the console names them. */
-export const CASE_ACTION_LABELS: Record<string, string> = {
-  accept: '受理',
-  reject: '不受理',
-  start_support: '支援開始',
-  monitor: '見守りへ',
-  resume: '支援再開',
-  request_closure: '終結申請',
-  approve_closure: '終結承認',
-  reject_closure: '終結差戻し',
-  reopen: '再開',
-};
-
-export const REFERRAL_ACTION_LABELS: Record<string, string> = {
-  send: '送付',
-  accept: '受諾',
-  decline: '辞退',
-  start: '対応開始',
-  complete: '完了',
-  withdraw: '取下げ',
-};

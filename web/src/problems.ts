@@ -27,9 +27,14 @@ export function ruleMessage(e: FieldError): string {
     case 'date_string':
     case 'date':
       return '日付の形式が正しくありません';
-    case 'in_the_past':
-    case 'not_in_future':
+    case 'not_in_the_future':
       return '未来の日付は入力できません';
+    case 'calendar_date':
+      return '正しい日付を入力してください';
+    case 'instant':
+      return '正しい日時を入力してください';
+    case 'kana':
+      return 'ふりがなはひらがなかカタカナで入力してください';
     case 'uuid':
       return '選び直してください';
     case 'taken':

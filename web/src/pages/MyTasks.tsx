@@ -14,6 +14,8 @@ export function MyTasksPage() {
   const cursor = cursors.at(-1);
   const query = useQuery({
     queryKey: ['tasks', 'me', status, cursor],
+    // Work arrives from other people's actions (an intake, a handover): always ask again on arrival.
+    refetchOnMount: 'always',
     queryFn: async () =>
       unwrap(await api.GET('/api/v1/tasks', { params: { query: { assigneeId: 'me', status, limit: 50, cursor } } })),
   });
