@@ -1246,6 +1246,8 @@ export interface components {
         CaseEventView: {
             /** @description code list `caseActions` */
             action: string | null;
+            /** @description `actorId`, named; null for the system */
+            actor: components["schemas"]["UserRef"] | null;
             /** Format: uuid */
             actorId: string | null;
             details: {
@@ -1374,6 +1376,8 @@ export interface components {
         };
         ConferenceView: {
             attendeeOrganizationIds: string[];
+            /** @description `attendeeUserIds`, named, in the same order */
+            attendees: components["schemas"]["UserRef"][];
             attendeeUserIds: string[];
             /** Format: uuid */
             caseId: string;
@@ -2240,6 +2244,8 @@ export interface components {
         ReferralEventView: {
             /** @description code list `referralEventActions` */
             action: string;
+            /** @description `actorId`, named */
+            actor: components["schemas"]["UserRef"] | null;
             /** Format: uuid */
             actorId: string | null;
             fromStatus: string | null;
@@ -2280,6 +2286,8 @@ export interface components {
             createdAt: string;
             /** Format: uuid */
             createdBy: string;
+            /** @description `createdBy`, named */
+            createdByUser: components["schemas"]["UserRef"];
             /** @enum {string} */
             direction: "outgoing" | "incoming";
             /** @description One referral only: its history */
@@ -2543,6 +2551,8 @@ export interface components {
             closureReason: "transferred";
         };
         TaskView: {
+            /** @description The assignee, named */
+            assignee: components["schemas"]["UserRef"];
             /** Format: uuid */
             assigneeId: string;
             /** Format: uuid */
@@ -2551,10 +2561,17 @@ export interface components {
             closedAt: string | null;
             /** Format: uuid */
             closedBy: string | null;
+            /** @description `closedBy`, named */
+            closedByUser: components["schemas"]["UserRef"] | null;
             /** Format: date-time */
             createdAt: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description null for a task a rule made
+             */
             createdBy: string | null;
+            /** @description `createdBy`, named */
+            createdByUser: components["schemas"]["UserRef"] | null;
             /** Format: date-time */
             dueAt: string;
             /** Format: uuid */
