@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Tsunagu: one image for the API (default command) and the worker
-# (`node dist/src/worker.js`). See README.md, "Docker Compose".
+# (`node dist/src/worker.js`), serving the web console at /. See README.md, "Docker Compose".
 
 # ---- build: compile TypeScript, then keep only production dependencies ----
 FROM node:24.21.0-bookworm-slim AS build
@@ -20,7 +20,9 @@ COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY scripts ./scripts
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# The web console (Vite, a devDependency) is built here; the runtime carries only its files.
+COPY web ./web
+RUN npm run build && npm run web:build && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime ----
 FROM node:24.21.0-bookworm-slim AS runtime
@@ -30,6 +32,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Served by the API at / (src/core/http/web-console.ts finds it beside package.json).
+COPY --from=build /app/web/dist ./web/dist
 # The node image's unprivileged user (uid 1000).
 USER node
 EXPOSE 3000

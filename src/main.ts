@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `Tsunagu is running (${config.NODE_ENV}, worker ${config.WORKER_MODE})`,
+    `  Console        ${base}/`,
     `  API            ${base}/api/v1`,
     `  API docs       ${base}/docs`,
     `  Queue board    ${base}/admin/queues (admin only)`,

@@ -45,6 +45,8 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      // Date and time inputs in the Japanese order (the page locale alone does not change them).
+      '--lang=ja-JP',
     ],
   });
   return {

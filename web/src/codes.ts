@@ -34,7 +34,9 @@ export function useOptions(list: string, { leavesOnly = false } = {}): { value: 
   const out: { value: string; label: string }[] = [];
   const walk = (entries: CodeEntry[] | undefined, depth: number) => {
     for (const e of entries ?? []) {
-      if (!leavesOnly || !e.children?.length) out.push({ value: e.code, label: `${'　'.repeat(depth)}${e.label.ja}` });
+      if (!leavesOnly || !e.children?.length) {
+        out.push({ value: e.code, label: leavesOnly ? e.label.ja : `${'　'.repeat(depth)}${e.label.ja}` });
+      }
       walk(e.children, depth + 1);
     }
   };

@@ -9,6 +9,7 @@ import {
   Stack,
   Table,
   Tabs,
+  Text,
   Textarea,
   TextInput,
 } from '@mantine/core';
@@ -34,25 +35,15 @@ const BOARD_QUERY: Record<Board, { status?: Referral['status']; overdue?: 'true'
 /** Referrals board (staff): sent and awaiting an answer, overdue, in progress; register an incoming one. */
 export function ReferralsPage() {
   const label = useLabel();
-  const queryClient = useQueryClient();
   const [board, setBoard] = useState<Board>('sent');
   const [cursors, setCursors] = useState<string[]>([]);
   const [registering, setRegistering] = useState(false);
+  const [openId, setOpenId] = useState<string | null>(null);
   const cursor = cursors.at(-1);
   const query = useQuery({
     queryKey: ['referrals', board, cursor],
     queryFn: async () =>
       unwrap(await api.GET('/api/v1/referrals', { params: { query: { ...BOARD_QUERY[board], limit: 50, cursor } } })),
-  });
-  const move = useMutation({
-    mutationFn: async ({ r, action }: { r: Referral; action: string }) =>
-      unwrap(
-        await api.POST('/api/v1/referrals/{id}/transitions', {
-          params: { path: { id: r.id } },
-          body: { action: action as Schemas['ReferralTransitionDto']['action'], version: r.version },
-        }),
-      ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['referrals'] }),
   });
   const items = query.data?.items ?? [];
   return (
@@ -66,7 +57,6 @@ export function ReferralsPage() {
       >
         送致・連携
       </PageTitle>
-      <ErrorBanner error={move.error} onReload={() => void query.refetch()} />
       <Tabs
         value={board}
         onChange={(v) => {
@@ -117,13 +107,9 @@ export function ReferralsPage() {
                 </Table.Td>
                 <Table.Td>{formatDateTime(r.responseDueAt)}</Table.Td>
                 <Table.Td>
-                  <Group gap={4}>
-                    {(r.allowedActions ?? []).map((a) => (
-                      <Button key={a} size="compact-xs" variant="light" onClick={() => move.mutate({ r, action: a })}>
-                        {label('referralActions', a)}
-                      </Button>
-                    ))}
-                  </Group>
+                  <Button size="compact-xs" variant="light" onClick={() => setOpenId(r.id)}>
+                    詳細・操作
+                  </Button>
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -137,6 +123,7 @@ export function ReferralsPage() {
         onNext={(c) => setCursors([...cursors, c])}
       />
       {registering && <IncomingReferral onClose={() => setRegistering(false)} />}
+      {openId && <ReferralDetail id={openId} onClose={() => setOpenId(null)} onOpen={setOpenId} />}
     </>
   );
 }
@@ -305,5 +292,204 @@ function IncomingReferral({ onClose }: { onClose: () => void }) {
         </Group>
       </Stack>
     </Modal>
+  );
+}
+
+/**
+ * One referral: its history and exactly the moves the API lists for this
+ * user (allowedActions); from it, a new outgoing referral on the same case
+ * (staff may send one on any case whose header they see, access.md).
+ */
+function ReferralDetail({ id, onClose, onOpen }: { id: string; onClose: () => void; onOpen: (id: string) => void }) {
+  const label = useLabel();
+  const queryClient = useQueryClient();
+  const [outgoing, setOutgoing] = useState(false);
+  const query = useQuery({
+    queryKey: ['referral', id],
+    queryFn: async () => unwrap(await api.GET('/api/v1/referrals/{id}', { params: { path: { id } } })),
+  });
+  const move = useMutation({
+    mutationFn: async ({ r, action }: { r: Referral; action: string }) =>
+      unwrap(
+        await api.POST('/api/v1/referrals/{id}/transitions', {
+          params: { path: { id: r.id } },
+          body: { action: action as Schemas['ReferralTransitionDto']['action'], version: r.version },
+        }),
+      ),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['referrals'] });
+      await queryClient.invalidateQueries({ queryKey: ['referral', id] });
+    },
+  });
+  const r = query.data;
+  return (
+    <Modal opened onClose={onClose} title="送致・連携の詳細" size="xl">
+      <QueryState query={query} />
+      {r && (
+        <Stack gap="xs">
+          <ErrorBanner error={move.error} onReload={() => void query.refetch()} />
+          <Table withTableBorder verticalSpacing={2}>
+            <Table.Tbody>
+              <Table.Tr>
+                <Table.Th w={140}>ケース</Table.Th>
+                <Table.Td>
+                  {r.case.number}（{r.case.initials}）
+                </Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>方向・種別</Table.Th>
+                <Table.Td>
+                  {label('referralDirections', r.direction)}・{label('referralKinds', r.kind)}（
+                  {label('referralUrgencies', r.urgency)}）
+                </Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>関係機関</Table.Th>
+                <Table.Td>{r.organization.name}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>状態</Table.Th>
+                <Table.Td>
+                  {label('referralStatuses', r.status)}　回答期限 {formatDateTime(r.responseDueAt)}
+                </Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>理由</Table.Th>
+                <Table.Td className="tsunagu-wrap">{r.reason ?? '—'}</Table.Td>
+              </Table.Tr>
+            </Table.Tbody>
+          </Table>
+          {(r.events ?? []).map((ev, i) => (
+            <Text key={i} size="xs">
+              {formatDateTime(ev.occurredAt)}　{label('referralEventActions', ev.action)}
+              {ev.actor && `（${ev.actor.displayName}）`}
+              {ev.note && `：${ev.note}`}
+            </Text>
+          ))}
+          <Group gap={4}>
+            {(r.allowedActions ?? []).map((a) => (
+              <Button key={a} size="compact-sm" onClick={() => move.mutate({ r, action: a })} loading={move.isPending}>
+                {label('referralActions', a)}
+              </Button>
+            ))}
+            <Button size="compact-sm" variant="light" onClick={() => setOutgoing(true)}>
+              この児童について関係機関へ送致・依頼
+            </Button>
+          </Group>
+          {outgoing && (
+            <OutgoingReferral
+              caseId={r.caseId}
+              onCreated={(newId) => {
+                setOutgoing(false);
+                onOpen(newId);
+              }}
+            />
+          )}
+        </Stack>
+      )}
+    </Modal>
+  );
+}
+
+/** A new outgoing referral on a case: saved as a draft, then sent with the "send" move. */
+function OutgoingReferral({ caseId, onCreated }: { caseId: string; onCreated: (id: string) => void }) {
+  const queryClient = useQueryClient();
+  const kinds = useOptions('referralKinds');
+  const urgencies = useOptions('referralUrgencies');
+  const bases = useOptions('legalBases');
+  const key = useRef(crypto.randomUUID());
+  const orgs = useQuery({
+    queryKey: ['organizations'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/organizations', { params: { query: { limit: 100 } } })),
+  });
+  const [f, setF] = useState({
+    organizationId: null as string | null,
+    kind: 'information_request',
+    urgency: 'priority',
+    legalBasis: 'council_member',
+    reason: '',
+    sharedInformation: '',
+  });
+  const save = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.POST('/api/v1/referrals', {
+          params: { header: { 'Idempotency-Key': key.current } },
+          body: {
+            caseId,
+            direction: 'outgoing',
+            organizationId: f.organizationId ?? '',
+            kind: f.kind as never,
+            urgency: f.urgency as never,
+            legalBasis: f.legalBasis as never,
+            reason: f.reason,
+            sharedInformation: f.sharedInformation,
+          },
+        }),
+      ),
+    onSuccess: async (r) => {
+      await queryClient.invalidateQueries({ queryKey: ['referrals'] });
+      onCreated(r.id);
+    },
+  });
+  const e = fieldErrorsOf(save.error);
+  return (
+    <Fieldset legend="送致・依頼の作成">
+      <Stack gap="xs">
+        <ErrorBanner error={save.error} />
+        <SimpleGrid cols={2} spacing="xs">
+          <Select
+            label="送致先の機関"
+            data={(orgs.data?.items ?? []).map((o) => ({ value: o.id, label: o.name }))}
+            value={f.organizationId}
+            onChange={(v) => setF({ ...f, organizationId: v })}
+            searchable
+            error={e.organizationId}
+          />
+          <Select
+            label="種別"
+            data={kinds}
+            value={f.kind}
+            onChange={(v) => setF({ ...f, kind: v ?? f.kind })}
+            error={e.kind}
+          />
+          <Select
+            label="緊急度"
+            data={urgencies}
+            value={f.urgency}
+            onChange={(v) => setF({ ...f, urgency: v ?? f.urgency })}
+            error={e.urgency}
+          />
+          <Select
+            label="情報提供の根拠"
+            data={bases}
+            value={f.legalBasis}
+            onChange={(v) => setF({ ...f, legalBasis: v ?? f.legalBasis })}
+            error={e.legalBasis}
+          />
+        </SimpleGrid>
+        <Textarea
+          label="依頼の内容"
+          autosize
+          minRows={2}
+          value={f.reason}
+          onChange={(x) => setF({ ...f, reason: x.currentTarget.value })}
+          error={e.reason}
+        />
+        <Textarea
+          label="提供する情報"
+          autosize
+          minRows={2}
+          value={f.sharedInformation}
+          onChange={(x) => setF({ ...f, sharedInformation: x.currentTarget.value })}
+          error={e.sharedInformation}
+        />
+        <Group justify="flex-end">
+          <Button onClick={() => save.mutate()} loading={save.isPending}>
+            下書きとして保存
+          </Button>
+        </Group>
+      </Stack>
+    </Fieldset>
   );
 }
