@@ -13,6 +13,7 @@ import { SupportPlans1796214000000 } from './1796214000000-SupportPlans';
 import { Statistics1796300000000 } from './1796300000000-Statistics';
 import { CaseNumberSequences1796416000000 } from './1796416000000-CaseNumberSequences';
 import { ListIndexes1796416100000 } from './1796416100000-ListIndexes';
+import { CaseSearchKey1796416200000 } from './1796416200000-CaseSearchKey';
 
 /** Every migration, in order. test/core/migrations.test.ts checks none is missing. */
 export const MIGRATIONS: Function[] = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: Function[] = [
   Statistics1796300000000,
   CaseNumberSequences1796416000000,
   ListIndexes1796416100000,
+  CaseSearchKey1796416200000,
 ];

@@ -50,6 +50,9 @@ function caseListItem(c: Case & { subject: Person }): CaseListItem {
 
 @Injectable()
 export class CasesService {
+  /** Fewer cases than this match a search word: read them by id (see search). A test lowers it to take the other path. */
+  static rareSearchMatches = 300;
+
   constructor(
     private readonly db: DataSource,
     private readonly records: CaseRecords,
@@ -150,7 +153,7 @@ export class CasesService {
       const overdue = `EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.due_at < now())`;
       qb.andWhere(query.hasOverdueTasks === 'true' ? overdue : `NOT ${overdue}`);
     }
-    if (query.q) this.search(qb, query.q, headersOnly);
+    if (query.q) await this.search(qb, query.q, headersOnly);
     return this.records.page(this.db.manager, actor, qb as SelectQueryBuilder<Case & { subject: Person }>, query, {
       keyset: { at: 'c.opened_at', id: 'c.id', order: 'DESC', keyOf: (c) => [c.openedAt, c.id] },
       present: (rows) => rows.map((c) => (headersOnly ? caseHeader(c, c.subject) : caseListItem(c))),
@@ -161,10 +164,17 @@ export class CasesService {
   /**
    * `q`: a case number prefix; or any part of the subject's names (kanji or
    * kana, any script or width), of a household member's names (a guardian),
-   * of the school or of the address, through the trigram-indexed search
-   * keys (search-keys.ts). Staff search by number only: they see headers.
+   * of the school or of the address, through the case's search key (all of
+   * those side by side, kept by triggers: migrations/1796416200000-CaseSearchKey.ts),
+   * trigram-indexed. Staff search by number only: they see headers.
+   *
+   * A word found in few cases is looked up through the index first and the
+   * page read by id; a common one (a surname, a school) is left as a filter,
+   * so PostgreSQL walks the list in its order and stops at a full page. The
+   * planner cannot tell the two apart from its statistics (it walked 100,000
+   * cases for a rare full name), hence the probe (issue 16).
    */
-  private search(qb: SelectQueryBuilder<Case>, q: string, numberOnly: boolean): void {
+  private async search(qb: SelectQueryBuilder<Case>, q: string, numberOnly: boolean): Promise<void> {
     const compact = q.replace(/[\s\u3000]/g, '').normalize('NFKC');
     if (/^\d{4}(-\d{0,5})?$/.test(compact) || numberOnly) {
       qb.andWhere(`c.number LIKE :q ESCAPE '\\'`, { q: `${compact.replace(/[\\%_]/g, '\\$&')}%` });
@@ -172,19 +182,15 @@ export class CasesService {
     }
     const pattern = searchPattern(q);
     if (pattern === null) return;
-    qb.andWhere(
-      `c.id IN (
-         SELECT sc.id FROM cases sc
-          WHERE sc.subject_id IN (SELECT sp.id FROM persons sp WHERE sp.search_key LIKE :pattern ESCAPE '\\')
-         UNION
-         SELECT hc.id FROM cases hc
-          WHERE hc.household_id IN (
-            SELECT hm.household_id FROM household_members hm JOIN persons mp ON mp.id = hm.person_id
-             WHERE mp.search_key LIKE :pattern ESCAPE '\\'
-            UNION
-            SELECT h.id FROM households h WHERE h.search_key LIKE :pattern ESCAPE '\\'))`,
-      { pattern },
-    );
+    const few = (await this.db.query(
+      `SELECT id FROM cases WHERE search_key LIKE $1 ESCAPE '\\' LIMIT ${CasesService.rareSearchMatches}`,
+      [pattern],
+    )) as { id: string }[];
+    if (few.length < CasesService.rareSearchMatches) {
+      qb.andWhere('c.id = ANY(CAST(:matches AS uuid[]))', { matches: few.map((r) => r.id) });
+    } else {
+      qb.andWhere(`c.search_key LIKE :pattern ESCAPE '\\'`, { pattern });
+    }
   }
 
   /** PATCH /cases/{id}: versioned edits of the case, its subject and household. */

@@ -1,5 +1,6 @@
-import { openCase } from '../support/cases';
+import { intakeBody, openCase } from '../support/cases';
 import { addSupervisor, call, createDistrict, createWorld, TestUser, World } from '../support/fixtures';
+import { CasesService } from '../../src/cases/cases.service';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** `q` on GET /cases: search that finds the child (issue 13, item 2). */
@@ -122,6 +123,34 @@ describe('case search', () => {
     expect(res.statusCode).toBe(200);
     expect(await search(w.counselorA, 'けんた')).toEqual([other]);
     expect(await search(w.counselorA, '井の頭')).toEqual([other]);
+  });
+
+  it('finds a family by a sibling who joined its household later (the case search key follows the members)', async () => {
+    const [{ household_id: householdId }] = await t.db.query(`SELECT household_id FROM cases WHERE id = $1`, [
+      hanako.id,
+    ]);
+    const { household: _household, ...body } = intakeBody({
+      subject: { familyName: '山本', givenName: '蒼空', familyNameKana: 'ヤマモト', givenNameKana: 'ソラ' },
+    });
+    const sibling = await call(t, w.counselorA, {
+      method: 'POST',
+      url: '/api/v1/intakes',
+      payload: { ...body, householdId },
+    });
+    expect(sibling.statusCode).toBe(201);
+    expect((await search(w.counselorA, 'そら')).sort()).toEqual([hanako.id, sibling.json().case.id].sort());
+  });
+
+  it('finds the same cases for a common word (a filter on the list order) as for a rare one (read by id)', async () => {
+    const rare = (await search(w.counselorA, '岡山市')).sort();
+    expect(rare.length).toBeGreaterThanOrEqual(2);
+    const threshold = CasesService.rareSearchMatches;
+    CasesService.rareSearchMatches = 1; // every word is "common" now
+    try {
+      expect((await search(w.counselorA, '岡山市')).sort()).toEqual(rare);
+    } finally {
+      CasesService.rareSearchMatches = threshold;
+    }
   });
 
   it('resolves districts with the same spellings as the search (桜ヶ丘 = 桜ケ丘 = 桜が丘)', async () => {
