@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { Pool } from 'undici';
 
@@ -618,6 +619,23 @@ async function sequential(server: Server, op: Operation, auth: Record<Actor, str
 
 // --- Reset ---------------------------------------------------------------------------------------------------------
 
+/** The run's Redis keys (queues, rate limits), all under its own prefix. */
+async function clearRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 interface Watermark {
   at: string;
   audit: string;
@@ -747,6 +765,7 @@ async function main(): Promise<number> {
   const w = await watermark(db);
   const sampler = new Client({ connectionString: SCALE_URL });
   await sampler.connect();
+  abort = () => reset(db, w);
   const loads: number[] = [];
   try {
     const ctx = await context(db);
@@ -847,6 +866,7 @@ async function main(): Promise<number> {
   } finally {
     for (const child of [...children]) await stop(child);
     await reset(db, w).catch(() => undefined);
+    await clearRedisPrefix(`bench${runId}`).catch(() => undefined);
     await db.end();
     await sampler.end();
     rmSync(tmp, { recursive: true, force: true });
@@ -1031,11 +1051,16 @@ async function writeReport(section: string): Promise<void> {
 }
 
 let stopping = false;
+/** Set once the run has a watermark: stops the servers and deletes what the run added. */
+let abort: (() => Promise<void>) | undefined;
 const onSignal = () => {
   if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill('SIGTERM');
-  process.exit(2);
+  void (async () => {
+    for (const child of [...children]) await stop(child);
+    await abort?.().catch(() => undefined);
+    process.exit(2);
+  })();
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
