@@ -182,6 +182,7 @@ export class CasesService {
     }
     const pattern = searchPattern(q);
     if (pattern === null) return;
+    // Raw SQL: a capped probe of ids (no case record is loaded or returned); the page itself is the query builder's.
     const few = (await this.db.query(
       `SELECT id FROM cases WHERE search_key LIKE $1 ESCAPE '\\' LIMIT ${CasesService.rareSearchMatches}`,
       [pattern],
