@@ -4,6 +4,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../core/errors/domain-error';
+import { OnDomainEvent } from '../core/events/domain-events';
+import { UserDeactivated, UserPasswordReset } from '../directory/directory.events';
 import { RefreshToken } from './refresh-token.entity';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
@@ -85,6 +87,18 @@ export class TokenService {
     await m.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [
       familyId,
     ]);
+  }
+
+  /** A deactivated user keeps no refresh token (access.md). One handler per event: a method handles one. */
+  @OnDomainEvent(UserDeactivated)
+  async onUserDeactivated(m: EntityManager, { userId }: UserDeactivated): Promise<void> {
+    await this.revokeAllOf(m, userId);
+  }
+
+  /** Nor one whose password an admin reset. */
+  @OnDomainEvent(UserPasswordReset)
+  async onUserPasswordReset(m: EntityManager, { userId }: UserPasswordReset): Promise<void> {
+    await this.revokeAllOf(m, userId);
   }
 
   async revokeAllOf(m: EntityManager, userId: string): Promise<void> {

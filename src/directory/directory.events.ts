@@ -14,6 +14,15 @@ export class UserDeactivated {
   ) {}
 }
 
+/** An admin gave a user a new one-time password: every token they hold stops working. */
+export class UserPasswordReset {
+  static readonly type = 'user.password_reset';
+  constructor(
+    readonly actor: Actor,
+    readonly userId: string,
+  ) {}
+}
+
 /** A membership or supervision of a district ended: the user's open work there needs another owner. */
 export class MembershipEnded {
   static readonly type = 'membership.ended';

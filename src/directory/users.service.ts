@@ -13,7 +13,7 @@ import { versionConflict } from '../core/http/versioning';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
 import { User } from './user.entity';
 import { DomainEvents } from '../core/events/domain-events';
-import { UserDeactivated } from './directory.events';
+import { UserDeactivated, UserPasswordReset } from './directory.events';
 
 export class UserView {
   @ApiUuid() id!: string;
@@ -72,9 +72,9 @@ export function userView(u: User): UserView {
 /*
  * Queries: users are read and saved through their entity. Raw SQL stays for
  * the profile's districts (a UNION over the current_* views, which have no
- * entity), the password reset (one statement that resets the lockout too),
- * and revoking refresh tokens: auth's table, which auth (a layer above) cannot
- * be called for from here; the UPDATE matches TokenService.revokeAllOf.
+ * entity) and the password reset (one statement that resets the lockout too).
+ * Refresh tokens are auth's: it revokes them on UserDeactivated and
+ * UserPasswordReset (auth sits above directory and cannot be called from here).
  */
 @Injectable()
 export class UsersService {
@@ -186,7 +186,8 @@ export class UsersService {
 
   /**
    * Deactivation cuts the user off at once: token version bumped, refresh
-   * tokens revoked; their open tasks go to whoever is next responsible.
+   * tokens revoked (by auth, on UserDeactivated); their open tasks go to
+   * whoever is next responsible (tasks, on the same event).
    */
   async deactivate(actor: Actor, id: string): Promise<UserView> {
     if (actor.userId === id) throw DomainError.forbidden('You cannot deactivate yourself');
@@ -195,7 +196,6 @@ export class UsersService {
       user.active = false;
       user.tokenVersion += 1;
       const saved = await m.getRepository(User).save(user);
-      await m.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [id]);
       await this.audit.record(m, actor, { action: 'deactivate', entityType: 'user', entityId: id });
       await this.domainEvents.publish(m, new UserDeactivated(actor, id));
       return userView(saved);
@@ -214,8 +214,9 @@ export class UsersService {
            updated_at = now(), version = version + 1 WHERE id = $1`,
         [id, hash],
       );
-      await m.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [id]);
       await this.audit.record(m, actor, { action: 'password_reset', entityType: 'user', entityId: id });
+      // Auth revokes the refresh tokens (TokenService), in this transaction.
+      await this.domainEvents.publish(m, new UserPasswordReset(actor, id));
       return {
         user: userView({ ...user, mustChangePassword: true, version: user.version + 1 }),
         oneTimePassword: password,

@@ -132,6 +132,14 @@ describe('authentication (access.md, "Authentication")', () => {
     expect((await login(t, 'slow_typo')).statusCode).toBe(200);
   });
 
+  /** Refresh tokens of a user not revoked yet. */
+  const liveRefreshTokens = async (userId: string) =>
+    (
+      (await t.db.query(`SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL`, [
+        userId,
+      ])) as { n: number }[]
+    )[0].n;
+
   it('deactivating a user cuts off their live access token at once', async () => {
     const target = await createUser(t, 'leaving', ['counselor']);
     expect((await call(t, target, { method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(200);
@@ -140,6 +148,7 @@ describe('authentication (access.md, "Authentication")', () => {
     expect((await call(t, target, { method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(401);
     expect((await refresh(target.refreshToken)).statusCode).toBe(401);
     expect((await login(t, 'leaving')).statusCode).toBe(401);
+    expect(await liveRefreshTokens(target.id)).toBe(0);
   });
 
   it('a password reset makes existing tokens useless and forces a change', async () => {
@@ -149,6 +158,7 @@ describe('authentication (access.md, "Authentication")', () => {
     const { oneTimePassword } = reset.json();
     expect(oneTimePassword).toHaveLength(16);
     expect((await call(t, target, { method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(401);
+    expect(await liveRefreshTokens(target.id)).toBe(0);
     const fresh = (await login(t, 'forgetful', oneTimePassword)).json();
     const user = { ...target, token: fresh.accessToken };
     expect(fresh.user.mustChangePassword).toBe(true);
