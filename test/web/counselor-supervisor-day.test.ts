@@ -146,6 +146,22 @@ describe('a counselor’s and a supervisor’s day (browser)', () => {
     await page.goto(caseUrl);
     await page.getByRole('tab', { name: 'タスク' }).click();
     await page.getByText(/結果: 安全を確認/).waitFor();
+    await page.getByRole('button', { name: 'タスクを追加' }).click();
+    await field(page, '件名').fill('学校へ登校状況を確認');
+    await page.getByRole('button', { name: '追加する' }).click();
+    await page.getByRole('cell', { name: '学校へ登校状況を確認' }).waitFor();
+    await page.getByRole('button', { name: 'アセスメント編集' }).click();
+    await choose(page, 'リスク', '高');
+    await page.getByRole('button', { name: '保存する' }).click();
+    await page.getByText('リスク 高').waitFor();
+    await page.getByRole('tab', { name: '会議' }).click();
+    await page.getByRole('button', { name: '会議を記録' }).click();
+    await field(page, '決定事項').fill('週1回の家庭訪問と学校との情報共有を継続する。');
+    await page.getByRole('dialog').getByRole('button', { name: '記録する' }).click();
+    await page
+      .getByRole('tabpanel', { name: '会議' })
+      .getByText('週1回の家庭訪問と学校との情報共有を継続する。')
+      .waitFor();
     await page.getByRole('tab', { name: '経過記録' }).click();
     await page.getByRole('button', { name: '相談を追加' }).click();
     await field(page, '内容').fill('家庭訪問。本人と母に面会し、外傷のないことを確認した。');

@@ -73,3 +73,9 @@ export function timeLeft(dueAt: string, now = Date.now()): { text: string; hours
   const span = h > 0 ? `${h}時間${m}分` : `${m}分`;
   return { text: ms >= 0 ? `残り ${span}` : `${span}超過`, hours: ms / 3_600_000 };
 }
+
+/** A Japanese fiscal year by the calendar year it starts in (api.md): 2026 → 令和8年度. */
+export function formatFiscalYear(year: number): string {
+  const [era, n] = year >= 2019 ? ['令和', year - 2018] : ['平成', year - 1988];
+  return `${era}${n === 1 ? '元' : n}年度`;
+}

@@ -66,7 +66,15 @@ export function CaseListPage({ preset }: { preset?: Status }) {
     event.preventDefault();
     update('q', search.trim() || null);
   };
-  const items = query.data?.items ?? [];
+  // The intake queue: abuse first, newest first within (issue 17), on the page the API answered.
+  const items =
+    preset === 'intake'
+      ? [...(query.data?.items ?? [])].sort((a, b) => {
+          const abuse = (x: typeof a) => ('mainConsultationType' in x && x.mainConsultationType === 'abuse' ? 0 : 1);
+          const opened = (x: typeof a) => ('openedAt' in x ? x.openedAt : '');
+          return abuse(a) - abuse(b) || opened(b).localeCompare(opened(a));
+        })
+      : (query.data?.items ?? []);
 
   return (
     <>

@@ -24,6 +24,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useLabel, useOptions } from '../codes';
+import { EditCaseButton, NewConferenceButton, NewTaskButton } from '../components/CaseForms';
 import { byUrgency, TaskTable } from '../components/TaskTable';
 import { ErrorBanner, QueryState } from '../components/ui';
 import { ageOf, formatCalendarDate, formatDate, formatDateTime, fromJstLocalInput, toJstLocalInput } from '../format';
@@ -62,7 +63,8 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
   const label = useLabel();
   const user = useUser();
   const s = c.subject;
-  const canEdit = c.allowedActions.length > 0 || user.has('supervisor');
+  // access.md: an assigned counselor, or a supervisor (who reads only the districts they oversee), edits the case.
+  const canEdit = c.primaryCounselorId === user.id || c.coCounselorIds.includes(user.id) || user.has('supervisor');
   return (
     <Stack gap="sm">
       <Paper withBorder p="sm">
@@ -86,6 +88,7 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
               {label('consultationTypes', c.mainConsultationType)}　リスク {label('riskLevels', c.risk)}　要対協{' '}
               {label('protectionRegistrations', c.protection)}　受付 {formatDate(c.openedAt)}
             </Text>
+            <Staffing c={c} />
             {c.abuseTypes.length > 0 && (
               <Text size="sm">
                 虐待種別 {c.abuseTypes.map((a) => label('abuseTypes', a)).join('・')}　主たる虐待者{' '}
@@ -95,6 +98,7 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
           </div>
           <Group gap="xs">
             <CaseActions c={c} onConflictReload={reload} />
+            {canEdit && c.status !== 'closed' && <EditCaseButton c={c} onReload={reload} />}
             {user.has('supervisor') && c.status !== 'closed' && <AssignButton c={c} onReload={reload} />}
             <Button component={Link} to={`/cases/${c.id}/print`} variant="default" size="compact-sm">
               印刷（児童記録票）
@@ -119,12 +123,22 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
           <Household c={c} />
         </Tabs.Panel>
         <Tabs.Panel value="tasks" pt="sm">
+          {canEdit && c.status !== 'closed' && (
+            <Group mb="xs">
+              <NewTaskButton c={c} />
+            </Group>
+          )}
           <CaseTasks caseId={c.id} />
         </Tabs.Panel>
         <Tabs.Panel value="referrals" pt="sm">
           <CaseReferrals caseId={c.id} />
         </Tabs.Panel>
         <Tabs.Panel value="conferences" pt="sm">
+          {canEdit && c.status !== 'closed' && (
+            <Group mb="xs">
+              <NewConferenceButton c={c} />
+            </Group>
+          )}
           <Conferences caseId={c.id} />
         </Tabs.Panel>
         <Tabs.Panel value="plans" pt="sm">
@@ -811,5 +825,29 @@ function Events({ caseId }: { caseId: string }) {
         </Table>
       )}
     </>
+  );
+}
+
+/** The district and the counselors by name (the case carries ids; the district's member list has the names). */
+function Staffing({ c }: { c: CaseDetail }) {
+  const districts = useQuery({
+    queryKey: ['districts'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/districts')),
+    staleTime: Infinity,
+  });
+  const members = useQuery({
+    queryKey: ['district-members', c.districtId],
+    enabled: !!c.districtId,
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/districts/{id}/members', { params: { path: { id: c.districtId! } } })),
+  });
+  const name = (id: string | null) =>
+    id ? (members.data?.items.find((m) => m.userId === id)?.displayName ?? '（地区外の職員）') : '未定';
+  return (
+    <Text size="sm">
+      地区 {districts.data?.items.find((d) => d.id === c.districtId)?.name ?? '未定'}　主担当{' '}
+      {name(c.primaryCounselorId)}
+      {c.coCounselorIds.length > 0 && `　副担当 ${c.coCounselorIds.map(name).join('、')}`}
+    </Text>
   );
 }

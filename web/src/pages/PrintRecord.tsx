@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { useLabel } from '../codes';
 import { ErrorBanner } from '../components/ui';
-import { ageOf, formatCalendarDate, formatDate, formatDateTime } from '../format';
+import { ageOf, formatCalendarDate, formatDate, formatDateTime, formatFiscalYear } from '../format';
 
 /**
  * 児童記録票 + 経過記録 from the whole-record read (GET /cases/{id}/record),
@@ -15,7 +15,22 @@ export function PrintRecordPage() {
   const label = useLabel();
   const query = useQuery({
     queryKey: ['case', id, 'record'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/cases/{id}/record', { params: { path: { id } } })),
+    // The whole progress record goes on paper: every page of it, not the first.
+    queryFn: async () => {
+      const first = unwrap(
+        await api.GET('/api/v1/cases/{id}/record', { params: { path: { id }, query: { limit: 100 } } }),
+      );
+      const items = [...first.progressRecord.items];
+      let cursor = first.progressRecord.nextCursor;
+      while (cursor) {
+        const next = unwrap(
+          await api.GET('/api/v1/cases/{id}/record', { params: { path: { id }, query: { limit: 100, cursor } } }),
+        );
+        items.push(...next.progressRecord.items);
+        cursor = next.progressRecord.nextCursor;
+      }
+      return { ...first, progressRecord: { ...first.progressRecord, items, nextCursor: null } };
+    },
   });
   if (query.isPending) return <Loader m="xl" aria-label="読み込み中" />;
   if (!query.data) return <ErrorBanner error={query.error} />;
@@ -36,7 +51,7 @@ export function PrintRecordPage() {
               <th>ケース番号</th>
               <td>{c.number}</td>
               <th>年度</th>
-              <td>{c.fiscalYear}年度</td>
+              <td>{formatFiscalYear(c.fiscalYear)}</td>
             </tr>
             <tr>
               <th>ふりがな</th>
