@@ -1,5 +1,5 @@
 import { REFRESH_COOKIE } from '../../src/auth/browser-session';
-import { call, createUser, PASSWORD } from '../support/fixtures';
+import { call, createUser, PASSWORD, TestUser } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -9,7 +9,7 @@ import { startTestApp, TestApp } from '../support/test-app';
  */
 describe('the browser session cookie', () => {
   let t: TestApp;
-  let user: { id: string; username: string };
+  let user: TestUser;
   const ORIGIN = 'http://localhost:80';
   beforeAll(async () => {
     t = await startTestApp({ CORS_ORIGINS: 'https://console.example.jp' });

@@ -107,10 +107,13 @@ interface AxeViolation {
  */
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
+  // Runs in the page: the test's own types have no DOM, so the page's globals are named through globalThis.
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: unknown[] }> } })
-      .axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+    const page = globalThis as unknown as {
+      axe: { run(context: unknown, options: object): Promise<{ violations: unknown[] }> };
+      document: unknown;
+    };
+    return (await page.axe.run(page.document, { resultTypes: ['violations'] })).violations;
   });
   return (violations as AxeViolation[])
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -60,7 +60,9 @@ describe('the console for everyone (browser)', () => {
     const cookies = await context.cookies();
     const refresh = cookies.find((k) => k.name === 'tsunagu_refresh');
     expect(refresh).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/api/v1/auth' });
-    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).toBe(
+      '',
+    );
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'notifications');
     // Logout ends the session: a reload shows the login again.
