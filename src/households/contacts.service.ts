@@ -8,7 +8,7 @@ import { setHouseholdAddress } from '../cases/household-addresses';
 import { DomainError } from '../core/errors/domain-error';
 import { normalizePhone } from '../core/text/normalize';
 import { DistrictsService } from '../directory/districts.service';
-import type { CaseEventKind } from '../codes/code-lists';
+import { recordCaseEvent } from '../cases/case-timeline';
 import type {
   AddressEntryResponse,
   ContactDetailsResponse,
@@ -153,13 +153,12 @@ export class ContactsService {
       });
       const suggestedDistrictId = await this.districts.suggest(m, dto.address);
       const districtChanged = suggestedDistrictId !== c.districtId;
-      const moved: CaseEventKind = 'moved';
-      await m.query(`INSERT INTO case_events (case_id, actor_id, kind, details) VALUES ($1, $2, $3, $4)`, [
-        c.id,
-        actor.userId,
-        moved,
-        JSON.stringify({ movedOn: dto.movedOn, suggestedDistrictId, districtChanged }),
-      ]);
+      await recordCaseEvent(m, {
+        caseId: c.id,
+        actorId: actor.userId,
+        kind: 'moved',
+        details: { movedOn: dto.movedOn, suggestedDistrictId, districtChanged },
+      });
       await this.audit.record(m, actor, {
         action: 'update',
         entityType: 'household',

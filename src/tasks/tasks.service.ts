@@ -23,7 +23,7 @@ import {
   type TaskStatus,
 } from '../codes/code-lists';
 import { versionConflict } from '../core/http/versioning';
-import { CaseEvent } from '../cases/case-event.entity';
+import { recordCaseEvent } from '../cases/case-timeline';
 import { Notifications } from '../notifications/notifications.service';
 import { formatBusinessTime } from '../core/time/business-time';
 import { AppConfig } from '../core/config/app-config';
@@ -382,7 +382,7 @@ export class TasksService {
     c: Case,
     outcome: SafetyCheckOutcome,
   ): Promise<TaskView> {
-    const event = await m.getRepository(CaseEvent).save({
+    const event = await recordCaseEvent(m, {
       caseId: c.id,
       actorId: actor.userId,
       kind: 'safety_check_not_seen',
@@ -440,7 +440,7 @@ export class TasksService {
       title: string;
     },
   ): Promise<void> {
-    await m.getRepository(CaseEvent).insert({
+    await recordCaseEvent(m, {
       caseId: c.id,
       actorId: actor.userId,
       kind: decision.kind,

@@ -17,6 +17,7 @@ const READERS: Record<string, string> = {
   'cases/case-records.ts': 'the read path itself',
   'cases/cases.service.ts': 'owner: lists through CaseRecords.page, loads through CaseRecords.load, writes its cases',
   'cases/consultations.service.ts': 'owner: consultations of a case loaded through CaseRecords.load',
+  'cases/case-timeline.ts': "owner: appends a line to a case's timeline for another module (no read)",
   'cases/siblings.ts':
     "a case's household's other cases, scoped by scopedToCases (a short list inside one case's view)",
   'cases/intake.service.ts':
