@@ -128,6 +128,23 @@ describe('a counselor’s and a supervisor’s day (browser)', () => {
     // A deep link reloaded keeps the session and the page.
     await page.reload();
     await page.getByRole('heading', { name: '山田 花子' }).waitFor();
+    await page.getByText('主担当 伊藤 翔太').waitFor();
+    // The supervisor's other screens: closure approvals, overdue work, caseloads.
+    await page.getByRole('link', { name: '終結承認' }).click();
+    await page.getByRole('heading', { name: '終結承認待ち' }).waitFor();
+    await page.getByText('該当するものはありません。').waitFor();
+    await page.getByRole('link', { name: '期限超過' }).click();
+    await page.getByRole('heading', { name: '期限超過・エスカレーション' }).waitFor();
+    await page.getByText('該当するものはありません。').waitFor();
+    await axeClean(page, 'overdue-work');
+    await page.getByRole('link', { name: '担当件数' }).click();
+    await page.getByRole('cell', { name: '伊藤 翔太' }).waitFor();
+    await page
+      .getByRole('row', { name: /伊藤 翔太/ })
+      .getByText('1件', { exact: true })
+      .first()
+      .waitFor();
+    await axeClean(page, 'caseloads');
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);

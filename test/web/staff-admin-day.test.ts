@@ -109,6 +109,16 @@ describe('a staff member’s and an admin’s day (browser)', () => {
     await page.getByRole('link', { name: '地区' }).click();
     await page.getByRole('cell', { name: '中央地区' }).waitFor();
     await axeClean(page, 'admin-districts');
+    // The new counselor joins the 中央 district.
+    await page
+      .getByRole('row', { name: /中央地区/ })
+      .getByRole('button', { name: '区域・職員' })
+      .click();
+    await choose(page, '職員', '森 さくら（counselor9）');
+    await page.getByRole('button', { name: '加える' }).click();
+    await page.getByRole('dialog').getByRole('cell', { name: '森 さくら' }).waitFor();
+    await axeClean(page, 'admin-district-staff');
+    await page.getByRole('button', { name: '閉じる' }).click();
     await page.getByRole('link', { name: '関係機関' }).click();
     await page.getByRole('cell', { name: '教育委員会' }).waitFor();
     await axeClean(page, 'admin-organizations');

@@ -22,7 +22,7 @@ export function App() {
   if (state.phase === 'loading') {
     return (
       <Center h="100vh">
-        <Loader aria-label="読み込み中" />
+        <Loader role="status" aria-label="読み込み中" />
       </Center>
     );
   }

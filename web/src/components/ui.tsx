@@ -15,7 +15,7 @@ export function PageTitle({ children, right }: { children: ReactNode; right?: Re
 
 /** Loading, refusal and empty states in one place, so every screen says them the same way. */
 export function QueryState({ query, empty }: { query: { isPending: boolean; error: unknown }; empty?: boolean }) {
-  if (query.isPending) return <Loader size="sm" aria-label="読み込み中" />;
+  if (query.isPending) return <Loader size="sm" role="status" aria-label="読み込み中" />;
   if (query.error) return <ErrorBanner error={query.error} />;
   if (empty)
     return (

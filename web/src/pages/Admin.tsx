@@ -208,29 +208,63 @@ function CreateUser({
   );
 }
 
-/** Districts (admin): areas, members and supervisors. */
+/** Districts (admin): create, areas (town names and postal codes), members (with the lead) and supervisors. */
 export function AdminDistrictsPage() {
+  const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: ['districts'],
     queryFn: async () => unwrap(await api.GET('/api/v1/districts')),
   });
   const [selected, setSelected] = useState<string | null>(null);
-  const members = useQuery({
-    queryKey: ['district-members', selected],
-    enabled: selected !== null,
-    queryFn: async () =>
-      unwrap(await api.GET('/api/v1/districts/{id}/members', { params: { path: { id: selected! } } })),
+  const [code, setCode] = useState('');
+  const [name, setName] = useState('');
+  const [areas, setAreas] = useState('');
+  const create = useMutation({
+    mutationFn: async () =>
+      unwrap(await api.POST('/api/v1/districts', { body: { code, name, areas: splitAreas(areas) } })),
+    onSuccess: async () => {
+      setCode('');
+      setName('');
+      setAreas('');
+      await queryClient.invalidateQueries({ queryKey: ['districts'] });
+    },
   });
-  const supervisors = useQuery({
-    queryKey: ['district-supervisors', selected],
-    enabled: selected !== null,
-    queryFn: async () =>
-      unwrap(await api.GET('/api/v1/districts/{id}/supervisors', { params: { path: { id: selected! } } })),
-  });
+  const e = fieldErrorsOf(create.error);
   const items = query.data?.items ?? [];
+  const district = items.find((d) => d.id === selected);
   return (
     <>
       <PageTitle>地区</PageTitle>
+      <ErrorBanner error={create.error} />
+      <Group align="flex-end" gap="xs" mb="sm">
+        <TextInput
+          label="コード"
+          size="xs"
+          w={110}
+          value={code}
+          onChange={(x) => setCode(x.currentTarget.value)}
+          error={e.code}
+        />
+        <TextInput
+          label="名称"
+          size="xs"
+          w={160}
+          value={name}
+          onChange={(x) => setName(x.currentTarget.value)}
+          error={e.name}
+        />
+        <TextInput
+          label="区域（町名・郵便番号、読点区切り）"
+          size="xs"
+          w={360}
+          value={areas}
+          onChange={(x) => setAreas(x.currentTarget.value)}
+          error={e.areas}
+        />
+        <Button size="xs" onClick={() => create.mutate()} loading={create.isPending}>
+          地区を追加
+        </Button>
+      </Group>
       <QueryState query={query} empty={items.length === 0} />
       <Table striped withTableBorder verticalSpacing={4}>
         <Table.Thead>
@@ -249,32 +283,174 @@ export function AdminDistrictsPage() {
               <Table.Td style={{ whiteSpace: 'normal' }}>{d.areas.join('、')}</Table.Td>
               <Table.Td>
                 <Button size="compact-xs" variant="light" onClick={() => setSelected(d.id)}>
-                  職員を見る
+                  区域・職員
                 </Button>
               </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
-      <Modal
-        opened={selected !== null}
-        onClose={() => setSelected(null)}
-        title={`${items.find((d) => d.id === selected)?.name ?? ''} の職員`}
-      >
-        <Stack gap="xs">
-          {[...(supervisors.data?.items ?? []), ...(members.data?.items ?? [])]
-            .filter((m) => !m.validTo)
-            .map((m) => (
-              <Group key={m.id} gap="xs">
-                <Badge variant="light">
-                  {m.role === 'supervisor' ? 'スーパーバイザー' : m.role === 'lead' ? 'リーダー' : '相談員'}
-                </Badge>
-                {m.displayName}
-              </Group>
-            ))}
-        </Stack>
-      </Modal>
+      {district && <DistrictDialog district={district} onClose={() => setSelected(null)} />}
     </>
+  );
+}
+
+function splitAreas(text: string): string[] {
+  return text
+    .split(/[、,，\n]/)
+    .map((a) => a.trim())
+    .filter(Boolean);
+}
+
+type District = Schemas['DistrictView'];
+
+function DistrictDialog({ district, onClose }: { district: District; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const [areas, setAreas] = useState(district.areas.join('、'));
+  const [userId, setUserId] = useState<string | null>(null);
+  const [role, setRole] = useState<'member' | 'lead' | 'supervisor'>('member');
+  const users = useQuery({
+    queryKey: ['users', 'all'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 100 } } })),
+  });
+  const members = useQuery({
+    queryKey: ['district-members', district.id],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/districts/{id}/members', { params: { path: { id: district.id } } })),
+  });
+  const supervisors = useQuery({
+    queryKey: ['district-supervisors', district.id],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/districts/{id}/supervisors', { params: { path: { id: district.id } } })),
+  });
+  const refresh = async () => {
+    await queryClient.invalidateQueries({ queryKey: ['districts'] });
+    await queryClient.invalidateQueries({ queryKey: ['district-members', district.id] });
+    await queryClient.invalidateQueries({ queryKey: ['district-supervisors', district.id] });
+  };
+  const saveAreas = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.PATCH('/api/v1/districts/{id}', {
+          params: { path: { id: district.id }, header: { 'If-Match': `"${district.version}"` } },
+          body: { areas: splitAreas(areas) },
+        }),
+      ),
+    onSuccess: refresh,
+  });
+  const add = useMutation({
+    mutationFn: async () =>
+      role === 'supervisor'
+        ? unwrap(
+            await api.POST('/api/v1/districts/{id}/supervisors', {
+              params: { path: { id: district.id } },
+              body: { userId: userId ?? '' },
+            }),
+          )
+        : unwrap(
+            await api.POST('/api/v1/districts/{id}/members', {
+              params: { path: { id: district.id } },
+              body: { userId: userId ?? '', role },
+            }),
+          ),
+    onSuccess: async () => {
+      setUserId(null);
+      await refresh();
+    },
+  });
+  const end = useMutation({
+    mutationFn: async (m: Schemas['MembershipView']) =>
+      m.role === 'supervisor'
+        ? unwrap(
+            await api.DELETE('/api/v1/districts/{id}/supervisors/{userId}', {
+              params: { path: { id: district.id, userId: m.userId } },
+            }),
+          )
+        : unwrap(
+            await api.DELETE('/api/v1/districts/{id}/members/{userId}', {
+              params: { path: { id: district.id, userId: m.userId } },
+            }),
+          ),
+    onSuccess: refresh,
+  });
+  const current = [...(supervisors.data?.items ?? []), ...(members.data?.items ?? [])].filter((m) => !m.validTo);
+  const eligible = (users.data?.items ?? []).filter(
+    (u) => u.active && u.roles.includes(role === 'supervisor' ? 'supervisor' : 'counselor'),
+  );
+  const e = fieldErrorsOf(add.error);
+  return (
+    <Modal opened onClose={onClose} title={`${district.name}（${district.code}）`} size="lg">
+      <Stack gap="sm">
+        <ErrorBanner error={saveAreas.error ?? add.error ?? end.error} onReload={() => void refresh().then(onClose)} />
+        <Group align="flex-end" gap="xs">
+          <TextInput
+            label="区域（町名・郵便番号、読点区切り）"
+            style={{ flex: 1 }}
+            value={areas}
+            onChange={(x) => setAreas(x.currentTarget.value)}
+            error={fieldErrorsOf(saveAreas.error).areas}
+          />
+          <Button onClick={() => saveAreas.mutate()} loading={saveAreas.isPending}>
+            区域を保存
+          </Button>
+        </Group>
+        <Table withTableBorder verticalSpacing={2}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>役割</Table.Th>
+              <Table.Th>氏名</Table.Th>
+              <Table.Th>操作</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {current.map((m) => (
+              <Table.Tr key={m.id}>
+                <Table.Td>
+                  <Badge variant="light">
+                    {m.role === 'supervisor' ? 'スーパーバイザー' : m.role === 'lead' ? 'リーダー' : '相談員'}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>{m.displayName}</Table.Td>
+                <Table.Td>
+                  <Button size="compact-xs" variant="light" color="red" onClick={() => end.mutate(m)}>
+                    外す
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        <Group align="flex-end" gap="xs">
+          <Select
+            label="役割"
+            w={170}
+            data={[
+              { value: 'member', label: '相談員' },
+              { value: 'lead', label: 'リーダー' },
+              { value: 'supervisor', label: 'スーパーバイザー' },
+            ]}
+            value={role}
+            onChange={(v) => {
+              setRole((v as typeof role) ?? 'member');
+              setUserId(null);
+            }}
+            allowDeselect={false}
+          />
+          <Select
+            label="職員"
+            style={{ flex: 1 }}
+            data={eligible.map((u) => ({ value: u.id, label: `${u.displayName}（${u.username}）` }))}
+            value={userId}
+            onChange={setUserId}
+            searchable
+            error={e.userId}
+          />
+          <Button onClick={() => add.mutate()} disabled={!userId} loading={add.isPending}>
+            加える
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
   );
 }
 

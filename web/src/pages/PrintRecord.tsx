@@ -32,7 +32,7 @@ export function PrintRecordPage() {
       return { ...first, progressRecord: { ...first.progressRecord, items, nextCursor: null } };
     },
   });
-  if (query.isPending) return <Loader m="xl" aria-label="読み込み中" />;
+  if (query.isPending) return <Loader m="xl" role="status" aria-label="読み込み中" />;
   if (!query.data) return <ErrorBanner error={query.error} />;
   const { case: c, subject: s, household: h, progressRecord, referrals, conferences } = query.data;
   return (
