@@ -17,6 +17,7 @@ import { DatabaseModule } from './core/database/database.module';
 import { EventsModule } from './core/events/events.module';
 import { HealthModule } from './core/health/health.module';
 import { LoggingModule } from './core/logging/logging.module';
+import { MetricsEndpointModule, MetricsModule } from './core/metrics/metrics.module';
 import { QueueModule } from './core/queue/queue.module';
 import { WorkerModule } from './core/queue/worker.module';
 import { RedisModule } from './core/redis/redis.module';
@@ -46,7 +47,12 @@ export class AppModule {
   static forApi(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [...AppModule.core(config), HealthModule, ...(config.runsWorker ? [WorkerModule] : [])],
+      imports: [
+        ...AppModule.core(config),
+        HealthModule,
+        MetricsEndpointModule,
+        ...(config.runsWorker ? [WorkerModule] : []),
+      ],
     };
   }
 
@@ -62,6 +68,7 @@ export class AppModule {
       DatabaseModule,
       RedisModule,
       QueueModule,
+      MetricsModule,
       EventsModule,
       ...DOMAIN_MODULES,
     ];

@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
 import { configureApp, createFastifyAdapter } from './core/http/configure-app';
 import { mountWebConsole } from './core/http/web-console';
+import { QuietStartLogger } from './core/logging/quiet-start-logger';
 
 /**
  * Builds the API application; main.ts listens on it, tests inject into it
@@ -20,7 +21,7 @@ export async function createApp(config: AppConfig, extraModules: Type[] = []): P
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartLogger(app.get(Logger)));
   await configureApp(app, config);
   await mountQueueDashboard(app);
   await mountWebConsole(app.getHttpAdapter().getInstance(), { idleMinutes: config.CONSOLE_IDLE_MINUTES });

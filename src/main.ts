@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from './app';
 import { AuditLog } from './audit/audit.service';
 import { ConfigError, loadConfig } from './core/config/app-config';
+import { LifecycleLog } from './core/logging/lifecycle-log';
 import { LocalEnvironment, LocalSetupError, prepareLocalEnvironment } from './core/local/local-environment';
 import { DEMO_LOGIN_HINT, loadDemoData } from './demo/demo-data';
 import { UsersService } from './directory/users.service';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   const demoLines = config.DEMO_DATA ? await demoData(app, local) : [];
   await app.listen({ port: config.PORT, host: config.HOST });
+  await app.get(LifecycleLog).started('api', `${config.HOST}:${config.PORT}`);
 
   const base = `http://localhost:${config.PORT}`;
   const lines = [
@@ -25,7 +27,8 @@ async function main(): Promise<void> {
     `Tsunagu is running (${config.NODE_ENV}, worker ${config.WORKER_MODE})`,
     `  Console        ${base}/`,
     `  API            ${base}/api/v1`,
-    `  API docs       ${base}/docs`,
+    ...(config.API_DOCS ? [`  API docs       ${base}/docs`] : []),
+    ...(config.METRICS_TOKEN ? [`  Metrics        ${base}/metrics (Bearer METRICS_TOKEN)`] : []),
     `  Queue board    ${base}/admin/queues (admin only)`,
     `  Health         ${base}/health/ready`,
     ...local.notes.map((note) => `  Local          ${note}`),

@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError, loadConfig } from './core/config/app-config';
+import { LifecycleLog } from './core/logging/lifecycle-log';
+import { QuietStartLogger } from './core/logging/quiet-start-logger';
 
 /**
  * The worker process (jobs.md, "Processes"): runs the queue handlers, serves
@@ -12,10 +14,11 @@ import { AppConfig, ConfigError, loadConfig } from './core/config/app-config';
  */
 export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(AppModule.forWorker(config), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartLogger(app.get(Logger)));
   // SIGTERM: stop taking jobs, finish the ones in hand, then exit.
   app.enableShutdownHooks();
   await app.init();
+  await app.get(LifecycleLog).started('worker');
   return app;
 }
 

@@ -5,6 +5,7 @@ import { DomainError } from '../core/errors/domain-error';
 import { decodeCursor, limitOf, ListQuery, Page, toPage } from '../core/http/pagination';
 import { ApiProperty } from '@nestjs/swagger';
 import type { NotificationKind } from '../codes/code-lists';
+import { Metrics } from '../core/metrics/metrics.service';
 import { ApiDateTime, ApiUuid } from '../core/http/openapi';
 
 export interface NewNotification {
@@ -32,7 +33,10 @@ export class NotificationView {
 /** In-app notifications (domain.md, "Notifications"). */
 @Injectable()
 export class Notifications {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly metrics: Metrics,
+  ) {}
 
   /**
    * Delivers to each user at most once per event key (a unique index decides,
@@ -47,6 +51,8 @@ export class Notifications {
        ON CONFLICT (user_id, event_key) DO NOTHING RETURNING id`,
       [unique, n.eventKey, n.kind, n.title, n.caseId ?? null, n.taskId ?? null, n.referralId ?? null],
     )) as unknown[];
+    // Counted inside the caller's transaction: one that then rolls back (rare) and is retried counts twice.
+    this.metrics.notificationsDelivered(n.kind, rows.length);
     return rows.length;
   }
 

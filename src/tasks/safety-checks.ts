@@ -4,6 +4,7 @@ import type { Case } from '../cases/case.entity';
 import { AppConfig } from '../core/config/app-config';
 import { DomainError } from '../core/errors/domain-error';
 import { ReadinessDetail } from '../core/health/readiness-detail';
+import { MetricSource } from '../core/metrics/metric-source';
 import { formatBusinessTime } from '../core/time/business-time';
 import { responsibleFor, supervisorsOf } from '../directory/staffing';
 import { Notifications } from '../notifications/notifications.service';
@@ -119,6 +120,31 @@ export class SafetyChecks {
     const saved = await m.getRepository(Task).save(open);
     if (earlier) await this.tasks.schedule(m, saved);
     return saved;
+  }
+
+  @MetricSource({ name: 'tsunagu_safety_checks_open', help: 'Open safety checks (48-hour rule), overdue or not' })
+  async openCount(): Promise<number> {
+    return this.countOpen('true');
+  }
+
+  @MetricSource({ name: 'tsunagu_safety_checks_overdue', help: 'Open safety checks past their due time' })
+  async overdueCount(): Promise<number> {
+    return this.countOpen('t.due_at < now()');
+  }
+
+  @MetricSource({
+    name: 'tsunagu_safety_checks_without_active_assignee',
+    help: 'Open safety checks whose assignee is not an active user (the handover keeps it at 0)',
+  })
+  async withoutActiveAssigneeCount(): Promise<number> {
+    return safetyChecksWithoutActiveAssignee(this.db.manager);
+  }
+
+  private async countOpen(condition: 'true' | 't.due_at < now()'): Promise<number> {
+    const [row] = (await this.db.query(
+      `SELECT count(*)::int AS n FROM tasks t WHERE t.kind = 'safety_check' AND t.status = 'open' AND ${condition}`,
+    )) as { n: number }[];
+    return row.n;
   }
 
   @ReadinessDetail('followUps')

@@ -264,6 +264,21 @@ export class AppConfig {
   @IsBoolean({ message: 'DEMO_DATA must be true or false' })
   DEMO_DATA = false;
 
+  /**
+   * Bearer token Prometheus sends to scrape `/metrics`; unset, `/metrics` is
+   * off (404). A token rather than the admin login: a scraper holds no user
+   * account and reads no case data, and the token can be rotated alone.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  /** Serve Swagger UI at /docs and the OpenAPI document at /docs-json. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'API_DOCS must be true or false' })
+  API_DOCS = true;
+
   /** The first admin, created at start-up when no admin exists. */
   @IsOptional()
   @Matches(/^[a-z0-9._-]{3,40}$/, { message: 'ADMIN_USERNAME must be 3-40 of a-z, 0-9, . _ -' })

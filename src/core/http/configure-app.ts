@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFastifyApplication, FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics.service';
 import { ProblemFilter, sendProblem, toProblem } from '../errors/problem.filter';
 import { checkEdgeInput } from './edge-input';
 import { completeDocument } from './openapi';
@@ -50,6 +51,12 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     // Answers carry case data and tokens: no browser or proxy may keep them.
     void reply.header('cache-control', 'no-store');
   });
+  // Count and time every answer by its route's pattern (`/api/v1/cases/:id`): ids would make a series per record.
+  const metrics = app.get(Metrics);
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
   // Before any guard (login's included), pipe or query sees the input.
   fastify.addHook('preValidation', async (request) => {
     checkEdgeInput({ body: request.body, query: request.query, params: request.params });
@@ -73,7 +80,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     exposedHeaders: ['X-Request-Id', 'ETag'],
   });
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalInterceptors(new ETagInterceptor());
@@ -81,6 +88,11 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // Redis children stop with us, and the logger flushes its last line.
   app.enableShutdownHooks([], { useProcessExit: true });
 
+  if (config.API_DOCS) mountApiDocs(app);
+}
+
+/** Swagger UI at /docs and the document at /docs-json (API_DOCS=false leaves both out). */
+function mountApiDocs(app: NestFastifyApplication): void {
   const document = completeDocument(
     SwaggerModule.createDocument(
       app,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { AppConfig } from '../config/app-config';
+import { LifecycleLog } from './lifecycle-log';
 
 /**
  * Paths pino blanks out in every log line. Tokens and passwords, and the
@@ -79,5 +80,7 @@ export function redactedUrl(url: string | undefined): string {
       }),
     }),
   ],
+  providers: [LifecycleLog],
+  exports: [LifecycleLog],
 })
 export class LoggingModule {}

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
+import { queueErrorLog } from './error-log';
 import { JOB_QUEUE, JobName, JobPayloads, QueueName } from './jobs';
 
 /**
@@ -10,6 +11,7 @@ import { JOB_QUEUE, JobName, JobPayloads, QueueName } from './jobs';
 @Injectable()
 export class JobQueue {
   private readonly queues: Record<QueueName, Queue>;
+  private readonly logger = new Logger('Queue');
 
   constructor(
     @InjectQueue(QueueName.Tasks) tasks: Queue,
@@ -20,6 +22,8 @@ export class JobQueue {
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
   ) {
     this.queues = { tasks, cases, referrals, notifications, reports, maintenance };
+    // Connection errors (Redis away) through the logger, not as BullMQ's console dumps.
+    for (const queue of this.all()) queue.on('error', queueErrorLog(this.logger, queue.name, 'queue'));
   }
 
   queue(name: QueueName): Queue {

@@ -7,6 +7,7 @@ import { JOB_HANDLER } from './job-handler.decorator';
 import { JobQueue } from './job-queue.service';
 import { ALL_QUEUES, JobName, REPEATABLE_JOBS } from './jobs';
 import { redisConnection } from './queue.module';
+import { queueErrorLog } from './error-log';
 
 type Handler = (payload: unknown, job: Job) => Promise<unknown>;
 
@@ -60,7 +61,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
           'job failed',
         ),
       );
-      worker.on('error', (err) => this.logger.error({ queue, err: err.message }, 'worker error'));
+      worker.on('error', queueErrorLog(this.logger, queue, 'worker'));
       this.workers.push(worker);
     }
     this.logger.log(`worker running on queues: ${ALL_QUEUES.join(', ')}`);
