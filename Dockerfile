@@ -27,6 +27,9 @@ RUN npm run build && npm run web:build && npm prune --omit=dev --no-audit --no-f
 # ---- runtime ----
 FROM node:24.21.0-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# The commit the start-up log line names (docker compose passes it; empty when unknown).
+ARG GIT_COMMIT=
+ENV GIT_COMMIT=${GIT_COMMIT}
 WORKDIR /app
 # Owned by root and read-only to the process: it writes nothing to disk.
 COPY --from=build /app/package.json ./package.json

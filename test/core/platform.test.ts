@@ -159,7 +159,9 @@ describe('error mapping (api.md, "Errors")', () => {
   it('sets security headers and keeps CORS closed by default', async () => {
     const res = await app.inject({ method: 'GET', url: '/health/live', headers: { origin: 'https://evil.example' } });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['strict-transport-security']).toBeDefined();
+    // Plain http here: HSTS and upgrade-insecure-requests only behind TLS (test/core/security-headers.test.ts).
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });
 

@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { ClosedDays, DEFAULT_OFFICE_HOURS, OfficeHours, parseOfficeHours } from '../time/business-time';
 import { centerClosingDays, parseClosingDays } from '../time/closing-days';
+import { resolveSecretFiles } from './secret-files';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export const WORKER_MODES = ['embedded', 'off'] as const;
@@ -274,6 +275,23 @@ export class AppConfig {
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   METRICS_TOKEN?: string;
 
+  /**
+   * Whether clients reach the service over https, for the CSP's
+   * upgrade-insecure-requests and HSTS: `auto` asks each request (its socket,
+   * or X-Forwarded-Proto from a proxy TRUST_PROXY trusts); `true` or `false`
+   * says so for all.
+   */
+  @IsIn(['auto', 'true', 'false'], { message: 'TLS must be auto, true or false' })
+  TLS: 'auto' | 'true' | 'false' = 'auto';
+
+  /**
+   * A file the queue worker rewrites every 10 s while it runs and Redis
+   * answers, for a container healthcheck (the worker serves no HTTP).
+   */
+  @IsOptional()
+  @IsString()
+  WORKER_HEALTH_FILE?: string;
+
   /** Serve Swagger UI at /docs and the OpenAPI document at /docs-json. */
   @Transform(toBoolean)
   @IsBoolean({ message: 'API_DOCS must be true or false' })
@@ -360,7 +378,8 @@ export class ConfigError extends Error {
  * Reads and validates the configuration. Throws a ConfigError that lists one
  * line per bad or missing variable.
  */
-export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+export function loadConfig(rawEnv: Record<string, string | undefined>): AppConfig {
+  const { env, problems: fileProblems } = resolveSecretFiles(rawEnv);
   const keys = new Set(
     getMetadataStorage()
       .getTargetValidationMetadatas(AppConfig, '', false, false)
@@ -391,6 +410,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       problems.push(`CLOSING_DAYS: ${(error as Error).message}`);
     }
   }
+  problems.unshift(...fileProblems);
   if (config.ADMIN_USERNAME && !config.ADMIN_PASSWORD) {
     problems.push('ADMIN_PASSWORD is required when ADMIN_USERNAME is set');
   }

@@ -9,6 +9,7 @@ import { Metrics } from '../metrics/metrics.service';
 import { ProblemFilter, sendProblem, toProblem } from '../errors/problem.filter';
 import { checkEdgeInput } from './edge-input';
 import { completeDocument } from './openapi';
+import { securityHeaders } from './security-headers';
 import { validationPipe } from './validation';
 import { ETagInterceptor } from './versioning';
 
@@ -62,16 +63,10 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     checkEdgeInput({ body: request.body, query: request.query, params: request.params });
   });
 
-  await app.register(helmet, {
-    // Swagger UI needs inline styles and scripts of its own.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
+  // The CSP and HSTS depend on the path and on TLS: set per request below (security-headers.ts).
+  await app.register(helmet, { contentSecurityPolicy: false, strictTransportSecurity: false });
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.headers(securityHeaders(request, config));
   });
   // CORS is closed unless the operator names the origins.
   app.enableCors({

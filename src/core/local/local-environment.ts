@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { isConfigured } from '../config/secret-files';
 import { ClusterError, embeddedNativeDir, RunningCluster, startCluster } from './embedded-cluster';
 
 /**
@@ -49,7 +50,7 @@ export async function prepareLocalEnvironment(env: NodeJS.ProcessEnv): Promise<L
   let local = false;
   const defaults = checkoutDefaults(DATA_DIR);
 
-  if (!env.DATABASE_URL) {
+  if (!isConfigured(env, 'DATABASE_URL')) {
     const port = Number(env.EMBEDDED_PG_PORT ?? defaults.pgPort);
     const urls = await startEmbeddedPostgres(port, env);
     env.DATABASE_URL = urls.runtime;
@@ -61,7 +62,7 @@ export async function prepareLocalEnvironment(env: NodeJS.ProcessEnv): Promise<L
     if (urls.relocated) notes.push(urls.relocated);
     local = true;
   }
-  if (!env.REDIS_URL) {
+  if (!isConfigured(env, 'REDIS_URL')) {
     env.REDIS_URL = await ensureLocalRedis(notes, Number(env.LOCAL_REDIS_PORT ?? defaults.redisPort));
     if (!env.REDIS_PREFIX) {
       env.REDIS_PREFIX = defaults.redisPrefix;
@@ -69,12 +70,12 @@ export async function prepareLocalEnvironment(env: NodeJS.ProcessEnv): Promise<L
     }
     local = true;
   }
-  if (!env.JWT_SECRET) {
+  if (!isConfigured(env, 'JWT_SECRET')) {
     env.JWT_SECRET = localSecret('jwt-secret');
     notes.push(`JWT secret kept in ${join(DATA_DIR, 'jwt-secret')}`);
     local = true;
   }
-  if (!env.AUDIT_ANCHOR_KEY) {
+  if (!isConfigured(env, 'AUDIT_ANCHOR_KEY')) {
     env.AUDIT_ANCHOR_KEY = localSecret('audit-anchor-key');
     notes.push(`audit anchor key kept in ${join(DATA_DIR, 'audit-anchor-key')}`);
     local = true;

@@ -42,6 +42,22 @@ export const REDACT_PATHS = [
   ...PERSONAL_PATHS,
 ];
 
+/**
+ * pino-pretty is a development dependency: the production image has none.
+ * LOG_PRETTY=true there falls back to JSON lines, with a warning, rather than
+ * stopping the process.
+ */
+function prettyLogs(config: AppConfig): boolean {
+  if (!config.logPretty) return false;
+  try {
+    require.resolve('pino-pretty');
+    return true;
+  } catch {
+    console.error('LOG_PRETTY: pino-pretty is not installed (a production install); logging JSON lines');
+    return false;
+  }
+}
+
 /** Query parameters can carry names (`q=`) or addresses: log their keys only. */
 export function redactedUrl(url: string | undefined): string {
   if (!url) return '';
@@ -59,7 +75,7 @@ export function redactedUrl(url: string | undefined): string {
         pinoHttp: {
           level: config.LOG_LEVEL,
           redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-          transport: config.logPretty
+          transport: prettyLogs(config)
             ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
             : undefined,
           // Fastify has already chosen the id (X-Request-Id or a new UUID) and

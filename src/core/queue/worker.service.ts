@@ -1,15 +1,19 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Job, Worker } from 'bullmq';
+import { rename, writeFile } from 'node:fs/promises';
 import { AppConfig } from '../config/app-config';
 import { discoveredMethods } from '../discovered-methods';
 import { JOB_HANDLER } from './job-handler.decorator';
 import { JobQueue } from './job-queue.service';
 import { ALL_QUEUES, JobName, REPEATABLE_JOBS } from './jobs';
+import { RedisClient } from '../redis/redis.module';
 import { redisConnection } from './queue.module';
 import { queueErrorLog } from './error-log';
 
 type Handler = (payload: unknown, job: Job) => Promise<unknown>;
+
+const HEARTBEAT_MS = 10_000;
 
 /**
  * Finds every @JobHandler and dispatches each queue's jobs to them. Present
@@ -22,6 +26,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly workers: Worker[] = [];
   private handlers = new Map<string, Handler>();
   private scheduleTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly discovery: DiscoveryService,
@@ -29,6 +34,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     readonly reflector: Reflector,
     private readonly config: AppConfig,
     private readonly jobs: JobQueue,
+    private readonly redis: RedisClient,
   ) {}
 
   /** Builds the job → handler table; a job with no handler or two stops the boot. */
@@ -69,6 +75,30 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     // period brings them back if Redis lost everything (jobs.md, "Reconciliation").
     void this.upsertSchedules();
     this.scheduleTimer = setInterval(() => void this.upsertSchedules(), this.config.RECONCILE_EVERY_MS);
+    const healthFile = this.config.WORKER_HEALTH_FILE;
+    if (healthFile) {
+      // The first beat once every worker has connected, then every 10 s.
+      void Promise.all(this.workers.map((w) => w.waitUntilReady())).then(() => this.heartbeat(healthFile));
+      this.heartbeatTimer = setInterval(() => void this.heartbeat(healthFile), HEARTBEAT_MS);
+    }
+  }
+
+  /**
+   * The worker serves no HTTP, so its container's healthcheck reads a file:
+   * rewritten every 10 s while every queue's worker runs and Redis answers,
+   * left to age otherwise (docker-compose.yml checks it is under a minute old).
+   */
+  private async heartbeat(file: string): Promise<void> {
+    try {
+      const running = this.workers.length > 0 && this.workers.every((w) => w.isRunning());
+      if (!running) return;
+      await this.redis.ping();
+      // Written aside and renamed, so the healthcheck never reads a half-written file.
+      await writeFile(`${file}.tmp`, `${new Date().toISOString()}\n`);
+      await rename(`${file}.tmp`, file);
+    } catch (error) {
+      this.logger.warn(`worker heartbeat not written: ${(error as Error).message}`);
+    }
   }
 
   private async upsertSchedules(): Promise<void> {
@@ -89,6 +119,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   /** Graceful shutdown (jobs.md): stop taking jobs, let the ones in hand finish. */
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.scheduleTimer);
+    clearInterval(this.heartbeatTimer);
     await Promise.all(this.workers.map((w) => w.close()));
   }
 }
