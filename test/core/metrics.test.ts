@@ -1,3 +1,4 @@
+import { OutboxRelay } from '../../src/core/queue/outbox';
 import { openCase } from '../support/cases';
 import { call, createWorld, World } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -45,6 +46,8 @@ describe('/metrics', () => {
   });
 
   it('shows HTTP counts and latency by route pattern, queue depths, the outbox and notifications', async () => {
+    // The relay runs in every process; stopped here, so the intake's jobs stay in the outbox to be counted.
+    await t.app.get(OutboxRelay).onApplicationShutdown();
     const opened = await openCase(t, w.counselorA, {
       consultation: { consultationType: 'abuse', abuseTypes: ['neglect'], abuseNotification: true },
     });
@@ -71,8 +74,12 @@ describe('/metrics', () => {
         expect(series(text, 'tsunagu_queue_jobs', { queue, state })).toEqual(expect.any(Number));
       }
     }
-    // The intake wrote the safety check's reminders to the outbox; no relay runs in this app (WORKER_MODE=off).
-    expect(series(text, 'tsunagu_outbox_backlog')).toBeGreaterThan(0);
+    // The intake wrote the safety check's reminder and escalation jobs to the outbox.
+    const [unsent] = (await t.db.query(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`)) as {
+      n: number;
+    }[];
+    expect(unsent.n).toBeGreaterThan(0);
+    expect(series(text, 'tsunagu_outbox_backlog')).toBe(unsent.n);
     expect(series(text, 'tsunagu_outbox_oldest_age_seconds')).toBeGreaterThanOrEqual(0);
     // The district's supervisor heard of the abuse report.
     expect(series(text, 'tsunagu_notifications_delivered_total', { kind: 'abuse_reported' })).toBe(1);
