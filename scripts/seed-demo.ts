@@ -8,7 +8,7 @@ import { AuditLog } from '../src/audit/audit.service';
 import { AppConfig, ConfigError, loadConfig } from '../src/core/config/app-config';
 import { databaseOptions } from '../src/core/database/database-options';
 import { DomainError } from '../src/core/errors/domain-error';
-import { LocalSetupError, prepareLocalEnvironment } from '../src/core/local/local-environment';
+import { checkoutDefaults, LocalSetupError, prepareLocalEnvironment } from '../src/core/local/local-environment';
 import { loadDemoData } from '../src/demo/demo-data';
 import { UsersService } from '../src/directory/users.service';
 
@@ -92,9 +92,10 @@ export async function openScriptDatabase(processEnv: NodeJS.ProcessEnv): Promise
 
 /** The URL of the embedded PostgreSQL of a running `npm start`, or null when none answers. */
 async function runningEmbeddedPostgres(env: NodeJS.ProcessEnv): Promise<string | null> {
-  // The same defaults as src/core/local/local-environment.ts.
-  const port = Number(env.EMBEDDED_PG_PORT ?? 54329);
-  const passwordFile = join(resolve(env.TSUNAGU_DATA_DIR ?? '.data'), 'postgres-password');
+  // The same defaults as src/core/local/local-environment.ts: the port is derived from the checkout.
+  const dataDir = resolve(env.TSUNAGU_DATA_DIR ?? '.data');
+  const port = Number(env.EMBEDDED_PG_PORT ?? checkoutDefaults(dataDir).pgPort);
+  const passwordFile = join(dataDir, 'postgres-password');
   if (!(await portAnswers(port))) return null;
   if (!existsSync(passwordFile)) {
     throw new LocalSetupError(
