@@ -56,7 +56,9 @@ function send(request: Request): Promise<Response> {
 async function authenticatedFetch(request: Request): Promise<Response> {
   const again = request.clone();
   const response = await send(request);
-  if (response.status !== 401 || new URL(request.url).pathname.startsWith('/api/v1/auth/')) return response;
+  // Login and refresh answer 401 for wrong credentials or a spent session: nothing to renew there.
+  const path = new URL(request.url).pathname;
+  if (response.status !== 401 || path === '/api/v1/auth/login' || path === '/api/v1/auth/refresh') return response;
   if (!(await refreshSession())) {
     sessionLost();
     return response;
