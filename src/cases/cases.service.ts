@@ -4,7 +4,7 @@ import { allows, Actor } from '../access/policy';
 import { AuditLog } from '../audit/audit.service';
 import { DomainError } from '../core/errors/domain-error';
 import { caseAssignmentErrors } from '../directory/staffing';
-import { refOf, userRefs } from '../directory/user-ref';
+import { refOf, UserRef, userRefs } from '../directory/user-ref';
 import { Page } from '../core/http/pagination';
 import { versionConflict } from '../core/http/versioning';
 import { normalizeKana } from '../core/text/normalize';
@@ -22,17 +22,27 @@ import { Consultation } from './consultation.entity';
 import { AssignmentDto, CaseTransitionDto, ListCasesQuery, UpdateCaseDto } from './dto/case.dto';
 import { setHouseholdAddress } from './household-addresses';
 import { Household, HouseholdMember, Person } from './person.entity';
-import { caseHeader, CaseDetail, CaseHeader, CaseListItem, caseView, CaseEventView, consultationView } from './views';
+import {
+  caseHeader,
+  CaseDetail,
+  CaseHeader,
+  CaseListItem,
+  caseStaffIds,
+  caseView,
+  CaseEventView,
+  consultationView,
+} from './views';
 
 const RECENT_CONSULTATIONS = 20;
 
-function caseListItem(c: Case & { subject: Person }): CaseListItem {
+function caseListItem(c: Case & { subject: Person }, users: Map<string, UserRef>): CaseListItem {
   return {
     id: c.id,
     number: c.number,
     status: c.status,
     districtId: c.districtId,
     primaryCounselorId: c.primaryCounselorId,
+    primaryCounselor: refOf(users, c.primaryCounselorId),
     subjectName: `${c.subject.familyName} ${c.subject.givenName}`,
     subjectNameKana:
       c.subject.familyNameKana && c.subject.givenNameKana
@@ -126,9 +136,11 @@ export class CasesService {
         ),
       );
     }
+    // The case's counselors and those who recorded its recent consultations, named in one query.
+    const users = await userRefs(m, [...caseStaffIds(c), ...recent.map((k) => k.counselorId)]);
     return {
-      ...caseView(c, subject, household, members),
-      recentConsultations: recent.map(consultationView),
+      ...caseView(c, subject, household, members, users),
+      recentConsultations: recent.map((k) => consultationView(k, users)),
       allowedActions: caseLifecycle.allowedActions(c, actor),
       siblingCases: await siblingCases(m, actor, c),
     };
@@ -156,7 +168,15 @@ export class CasesService {
     if (query.q) await this.search(qb, query.q, headersOnly);
     return this.records.page(this.db.manager, actor, qb as SelectQueryBuilder<Case & { subject: Person }>, query, {
       keyset: { at: 'c.opened_at', id: 'c.id', order: 'DESC', keyOf: (c) => [c.openedAt, c.id] },
-      present: (rows) => rows.map((c) => (headersOnly ? caseHeader(c, c.subject) : caseListItem(c))),
+      present: async (rows): Promise<(CaseListItem | CaseHeader)[]> => {
+        // Staff see headers, which name no one: their page reads no names.
+        if (headersOnly) return rows.map((c) => caseHeader(c, c.subject));
+        const users = await userRefs(
+          this.db.manager,
+          rows.map((c) => c.primaryCounselorId),
+        );
+        return rows.map((c) => caseListItem(c, users));
+      },
       audit: (c) => ({ entityType: 'case', entityId: c.id, districtId: c.districtId, summary: { via: 'list' } }),
     });
   }

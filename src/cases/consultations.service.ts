@@ -7,6 +7,7 @@ import { DomainError } from '../core/errors/domain-error';
 import { ListQuery, Page } from '../core/http/pagination';
 import { isAfterHours } from '../core/time/business-time';
 import { DomainEvents } from '../core/events/domain-events';
+import { userRefs } from '../directory/user-ref';
 import { ConsultationArrival, ConsultationRecorded } from './case.events';
 import { CaseRecords } from './case-records';
 import { Case } from './case.entity';
@@ -92,7 +93,8 @@ export class ConsultationsService {
   async add(actor: Actor, caseId: string, dto: ConsultationDto): Promise<ConsultationView> {
     return this.db.transaction(async (m) => {
       const c = await this.records.load(m, actor, caseId, 'case.edit', { lock: true, open: true });
-      return consultationView(await this.record(m, actor, c, dto, 'contact'));
+      const consultation = await this.record(m, actor, c, dto, 'contact');
+      return consultationView(consultation, await userRefs(m, [consultation.counselorId]));
     });
   }
 
@@ -102,7 +104,13 @@ export class ConsultationsService {
       const qb = m.getRepository(Consultation).createQueryBuilder('k').where('k.caseId = :caseId', { caseId });
       return this.records.page(m, actor, qb, query, {
         keyset: { at: 'k.occurredAt', id: 'k.id', order: 'DESC', keyOf: (k) => [k.occurredAt, k.id] },
-        present: (rows) => rows.map(consultationView),
+        present: async (rows) => {
+          const users = await userRefs(
+            m,
+            rows.map((k) => k.counselorId),
+          );
+          return rows.map((k) => consultationView(k, users));
+        },
         audit: (k) => ({ entityType: 'consultation', entityId: k.id, districtId: c.districtId }),
       });
     });
@@ -122,7 +130,7 @@ export class ConsultationsService {
         entityId: id,
         districtId: c.districtId,
       });
-      return consultationView(consultation);
+      return consultationView(consultation, await userRefs(m, [consultation.counselorId]));
     });
   }
 }

@@ -155,7 +155,7 @@ export class IntakeService {
     }
     return {
       case: await this.cases.view(m, actor, caseId, options),
-      consultation: consultationView(consultation),
+      consultation: consultationView(consultation, await userRefs(m, [consultation.counselorId])),
     };
   }
 

@@ -1,7 +1,7 @@
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { ApiCode, ApiDate, ApiDateTime, ApiUuid, ApiUuids } from '../core/http/openapi';
 import { CASE_STATUSES } from '../codes/code-lists';
-import { UserRef } from '../directory/user-ref';
+import { refOf, UserRef } from '../directory/user-ref';
 import type { Case } from './case.entity';
 import { SiblingCase } from './siblings';
 import type { Consultation } from './consultation.entity';
@@ -62,7 +62,11 @@ export class CaseView {
   @ApiCode(CASE_STATUSES) status!: string;
   @ApiUuid({ nullable: true }) districtId!: string | null;
   @ApiUuid({ nullable: true }) primaryCounselorId!: string | null;
+  @ApiProperty({ type: UserRef, nullable: true, description: '`primaryCounselorId`, named' })
+  primaryCounselor!: UserRef | null;
   @ApiUuids() coCounselorIds!: string[];
+  @ApiProperty({ type: [UserRef], description: '`coCounselorIds`, named, in the same order' })
+  coCounselors!: UserRef[];
   @ApiProperty({ type: SubjectView }) subject!: SubjectView;
   @ApiProperty({ type: HouseholdView }) household!: HouseholdView;
   @ApiProperty({ description: 'code list `consultation_types`' }) mainConsultationType!: string;
@@ -87,7 +91,8 @@ export class ConsultationView {
   @ApiUuid() caseId!: string;
   @ApiDateTime() occurredAt!: Date;
   @ApiProperty() durationMinutes!: number;
-  @ApiUuid() counselorId!: string;
+  @ApiUuid({ description: 'Who recorded the consultation' }) counselorId!: string;
+  @ApiProperty({ type: UserRef, description: '`counselorId`, named' }) counselor!: UserRef;
   @ApiProperty({ description: 'code list `channels`' }) channel!: string;
   @ApiProperty({ description: 'code list `routes`' }) route!: string;
   @ApiProperty({ description: 'code list `consultation_types`' }) consultationType!: string;
@@ -117,6 +122,8 @@ export class CaseListItem {
   @ApiCode(CASE_STATUSES) status!: string;
   @ApiUuid({ nullable: true }) districtId!: string | null;
   @ApiUuid({ nullable: true }) primaryCounselorId!: string | null;
+  @ApiProperty({ type: UserRef, nullable: true, description: '`primaryCounselorId`, named' })
+  primaryCounselor!: UserRef | null;
   @ApiProperty() subjectName!: string;
   @ApiProperty({ type: String, nullable: true }) subjectNameKana!: string | null;
   @ApiDate({ nullable: true }) subjectBirthDate!: string | null;
@@ -187,6 +194,7 @@ export function caseView(
   subject: Person,
   household: Household,
   members: (HouseholdMember & { person: Person })[],
+  users: Map<string, UserRef>,
 ): CaseView {
   return {
     id: c.id,
@@ -195,7 +203,9 @@ export function caseView(
     status: c.status,
     districtId: c.districtId,
     primaryCounselorId: c.primaryCounselorId,
+    primaryCounselor: refOf(users, c.primaryCounselorId),
     coCounselorIds: c.coCounselorIds,
+    coCounselors: c.coCounselorIds.map((id) => refOf(users, id)),
     subject: { ...personView(subject), kind: c.subjectKind },
     household: {
       id: household.id,
@@ -218,13 +228,21 @@ export function caseView(
   };
 }
 
-export function consultationView(c: Consultation): ConsultationView {
+/** The staff a case names (its counselors), for userRefs to read with the rest of a page. */
+export const caseStaffIds = (c: Pick<Case, 'primaryCounselorId' | 'coCounselorIds'>) => [
+  c.primaryCounselorId,
+  ...c.coCounselorIds,
+];
+
+/** `users` holds the counselor (userRefs, read once for the whole page). */
+export function consultationView(c: Consultation, users: Map<string, UserRef>): ConsultationView {
   return {
     id: c.id,
     caseId: c.caseId,
     occurredAt: c.occurredAt,
     durationMinutes: c.durationMinutes,
     counselorId: c.counselorId,
+    counselor: refOf(users, c.counselorId),
     channel: c.channel,
     route: c.route,
     consultationType: c.consultationType,

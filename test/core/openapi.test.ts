@@ -106,6 +106,33 @@ describe('the OpenAPI document (api.md: the full truth)', () => {
     }
   });
 
+  it('names the staff beside their ids (issue 13): a UserRef beside each id of a user, the id kept', () => {
+    const { schemas } = (doc as unknown as { components: { schemas: Record<string, { properties: object }> } })
+      .components;
+    // [schema, the id field, the field naming it]
+    const named: [string, string, string][] = [
+      ['CaseDetail', 'primaryCounselorId', 'primaryCounselor'],
+      ['CaseDetail', 'coCounselorIds', 'coCounselors'],
+      ['CaseListItem', 'primaryCounselorId', 'primaryCounselor'],
+      ['ConsultationView', 'counselorId', 'counselor'],
+      ['CaseEventView', 'actorId', 'actor'],
+      ['TaskView', 'assigneeId', 'assignee'],
+      ['TaskView', 'createdBy', 'createdByUser'],
+      ['TaskView', 'closedBy', 'closedByUser'],
+      ['ConferenceView', 'attendeeUserIds', 'attendees'],
+      ['ReferralView', 'createdBy', 'createdByUser'],
+    ];
+    for (const [schema, idField, field] of named) {
+      const properties = schemas[schema]?.properties as Record<string, unknown> | undefined;
+      const where = `${schema}.${field}`;
+      expect({ where, id: properties?.[idField] !== undefined }).toEqual({ where, id: true });
+      expect({ where, ref: JSON.stringify(properties?.[field] ?? null) }).toEqual({
+        where,
+        ref: expect.stringContaining('"#/components/schemas/UserRef"'),
+      });
+    }
+  });
+
   it('marks login, refresh and health public, and everything else behind a bearer token', () => {
     const publicOps = operations(doc)
       .filter(({ op }) => op.security?.length === 0)

@@ -1,11 +1,11 @@
 import type { EntitySubscriberInterface } from 'typeorm';
-import { openCase, setCase } from '../support/cases';
+import { intakeBody, openCase, setCase } from '../support/cases';
 import { call, createOrganization, createUser, createWorld, addMember, TestUser, World } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
- * Issue 13, item 3: tasks, case events, conferences and referrals name the
- * staff they point at ({ id, displayName } beside each id), so a screen needs
+ * Issue 13, item 3: tasks, case events, conferences, referrals, cases (their
+ * counselors) and consultations (who recorded them) name the staff they point at ({ id, displayName } beside each id), so a screen needs
  * no second call per row; a deactivated colleague is still named; and a list
  * reads the names of a whole page at once, not once per row.
  */
@@ -17,6 +17,7 @@ describe('names beside ids', () => {
   let organization: string;
   let taskId: string;
   let referralId: string;
+  let intake: { id: string; counselorId: string; counselor: unknown }; // caseL's first consultation, as intake answered it
 
   const named = (user: TestUser) => ({ id: user.id, displayName: `Test ${user.username}` });
   const get = async (user: TestUser, url: string) => {
@@ -88,7 +89,9 @@ describe('names beside ids', () => {
     leaving = await createUser(t, 'leaving_a', ['counselor']);
     await addMember(t, w.districtA, leaving.id);
     organization = await createOrganization(t, w.admin, { name: '中央小学校', type: 'school', councilMember: true });
-    caseL = (await openCase(t, leaving)).case.id;
+    const opened = await openCase(t, leaving);
+    caseL = opened.case.id;
+    intake = opened.consultation as typeof intake;
     await setCase(t, caseL, {
       status: 'active',
       primary_counselor_id: leaving.id,
@@ -161,6 +164,52 @@ describe('names beside ids', () => {
     expect(one.events[0]).toMatchObject({ action: 'created', actorId: leaving.id, actor: named(leaving) });
   });
 
+  it('a case names its counselors (the primary one deactivated since), in one read and in the list', async () => {
+    expect(await get(w.supervisorA, `/api/v1/cases/${caseL}`)).toMatchObject({
+      primaryCounselorId: leaving.id,
+      primaryCounselor: named(leaving),
+      coCounselorIds: [w.counselorA.id, w.leadA.id],
+      coCounselors: [named(w.counselorA), named(w.leadA)],
+    });
+    const listed = (await get(w.supervisorA, `/api/v1/cases?counselorId=${leaving.id}`)).items;
+    expect(listed).toEqual([
+      expect.objectContaining({ id: caseL, primaryCounselorId: leaving.id, primaryCounselor: named(leaving) }),
+    ]);
+    // A case no counselor holds yet (a supervisor took the call) names no one.
+    const unassigned = (await openCase(t, w.supervisorA)).case;
+    expect(unassigned).toMatchObject({ primaryCounselorId: null, primaryCounselor: null, coCounselors: [] });
+  });
+
+  it('a consultation names who recorded it: in the intake answer, the case, the list, one read and a new one', async () => {
+    expect(intake).toMatchObject({ counselorId: leaving.id, counselor: named(leaving) });
+    const detail = await get(w.counselorA, `/api/v1/cases/${caseL}`);
+    expect(detail.recentConsultations).toEqual([
+      expect.objectContaining({ id: intake.id, counselorId: leaving.id, counselor: named(leaving) }),
+    ]);
+    const added = await call(t, w.counselorA, {
+      method: 'POST',
+      url: `/api/v1/cases/${caseL}/consultations`,
+      payload: { ...intakeBody().consultation, occurredAt: '2026-06-05T10:00:00+09:00', summary: '母から電話。' },
+    });
+    expect(added.statusCode).toBe(201);
+    expect(added.json()).toMatchObject({ counselorId: w.counselorA.id, counselor: named(w.counselorA) });
+    const listed = (await get(w.counselorA, `/api/v1/cases/${caseL}/consultations`)).items as { counselor: unknown }[];
+    expect(listed.map((k) => k.counselor)).toEqual([named(w.counselorA), named(leaving)]);
+    expect(await get(w.counselorA, `/api/v1/consultations/${intake.id}`)).toMatchObject({
+      counselorId: leaving.id,
+      counselor: named(leaving),
+    });
+  });
+
+  it("names no counselor to staff: a case's header stays the header", async () => {
+    const header = await call(t, w.staff, { method: 'GET', url: `/api/v1/cases/${caseL}` });
+    expect(header.statusCode).toBe(200);
+    expect(Object.keys(header.json()).sort()).toEqual(['districtId', 'id', 'initials', 'number', 'status']);
+    const page = await call(t, w.staff, { method: 'GET', url: `/api/v1/cases` });
+    expect(page.statusCode).toBe(200);
+    for (const item of page.json().items) expect(item).not.toHaveProperty('primaryCounselor');
+  });
+
   it('names no one outside the staff: a staff member reading a referral header sees only staff names', async () => {
     const one = await call(t, w.staff, { method: 'GET', url: `/api/v1/referrals/${referralId}` });
     expect(one.statusCode).toBe(200);
@@ -225,5 +274,40 @@ describe('names beside ids', () => {
     expect((await conferences(caseL)()).items).toHaveLength(3);
     expect((await conferences(small)()).items).toHaveLength(1);
     expect(await statementsDuring(conferences(caseL))).toBe(await statementsDuring(conferences(small)));
+  });
+
+  it('reads the names of a page of cases, of consultations, and of a case with its consultations, at once', async () => {
+    // Three cases of district A, each held by a counselor, opened (the call's time) after every other case here.
+    const held: [TestUser, TestUser[]][] = [
+      [w.counselorA, [w.leadA]],
+      [w.leadA, [w.counselorA]],
+      [w.counselorA, []],
+    ];
+    for (const [i, [primary, co]] of held.entries()) {
+      const occurredAt = `2026-07-0${i + 1}T10:00:00+09:00`;
+      const id = (await openCase(t, w.counselorA, { consultation: { occurredAt } })).case.id;
+      await setCase(t, id, { primary_counselor_id: primary.id, co_counselor_ids: co.map((u) => u.id) });
+    }
+    const casesOf = (limit: number) => () =>
+      get(w.supervisorA, `/api/v1/cases?districtId=${w.districtA}&limit=${limit}`);
+    expect((await casesOf(3)()).items).toHaveLength(3);
+    expect(await statementsDuring(casesOf(3))).toBe(await statementsDuring(casesOf(1)));
+
+    // caseL: the intake (leaving), the one counselorA added, and one more by the district's lead.
+    const more = await call(t, w.leadA, {
+      method: 'POST',
+      url: `/api/v1/cases/${caseL}/consultations`,
+      payload: { ...intakeBody().consultation, occurredAt: '2026-06-08T10:00:00+09:00' },
+    });
+    expect(more.statusCode).toBe(201);
+    const consultationsOf = (limit: number) => () =>
+      get(w.supervisorA, `/api/v1/cases/${caseL}/consultations?limit=${limit}`);
+    expect(new Set((await consultationsOf(3)()).items.map((k: { counselorId: string }) => k.counselorId)).size).toBe(3);
+    expect(await statementsDuring(consultationsOf(3))).toBe(await statementsDuring(consultationsOf(1)));
+
+    const few = (await openCase(t, w.counselorA)).case.id;
+    const caseOf = (id: string) => () => get(w.supervisorA, `/api/v1/cases/${id}`);
+    expect((await caseOf(caseL)()).recentConsultations).toHaveLength(3);
+    expect(await statementsDuring(caseOf(caseL))).toBe(await statementsDuring(caseOf(few)));
   });
 });

@@ -1209,6 +1209,8 @@ export interface components {
             /** @description code list `closure_reasons` */
             closureReason: string | null;
             coCounselorIds: string[];
+            /** @description `coCounselorIds`, named, in the same order */
+            coCounselors: components["schemas"]["UserRef"][];
             consultationTypes: string[];
             /** Format: uuid */
             districtId: string | null;
@@ -1227,6 +1229,8 @@ export interface components {
             number: string;
             /** Format: date-time */
             openedAt: string;
+            /** @description `primaryCounselorId`, named */
+            primaryCounselor: components["schemas"]["UserRef"] | null;
             /** Format: uuid */
             primaryCounselorId: string | null;
             /** @description code list `protection_registrations` */
@@ -1297,6 +1301,8 @@ export interface components {
             number: string;
             /** Format: date-time */
             openedAt: string;
+            /** @description `primaryCounselorId`, named */
+            primaryCounselor: components["schemas"]["UserRef"] | null;
             /** Format: uuid */
             primaryCounselorId: string | null;
             protection: string;
@@ -1436,7 +1442,12 @@ export interface components {
             channel: string;
             /** @description code list `consultation_types` */
             consultationType: string;
-            /** Format: uuid */
+            /** @description `counselorId`, named */
+            counselor: components["schemas"]["UserRef"];
+            /**
+             * Format: uuid
+             * @description Who recorded the consultation
+             */
             counselorId: string;
             /** Format: date-time */
             createdAt: string;
