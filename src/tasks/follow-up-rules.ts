@@ -7,6 +7,7 @@ import { OnDomainEvent } from '../core/events/domain-events';
 import { responsibleFor } from '../directory/staffing';
 import { Notifications } from '../notifications/notifications.service';
 import { SafetyChecks } from './safety-checks';
+import { TaskHandover } from './task-handover';
 import { TaskFactory } from './task-factory';
 import { Task } from './task.entity';
 
@@ -19,6 +20,7 @@ export class FollowUpRules {
   constructor(
     private readonly tasks: TaskFactory,
     private readonly safetyChecks: SafetyChecks,
+    private readonly handover: TaskHandover,
     private readonly notifications: Notifications,
     private readonly config: AppConfig,
   ) {}
@@ -64,7 +66,9 @@ export class FollowUpRules {
   /**
    * Progress reviews (進行管理): a case registered with the council, or in
    * monitoring, always has an open `review` task; the next one is due a cycle
-   * after now (per registration category).
+   * after now (per registration category). A review nobody of the case's
+   * district could take goes to a supervisor of the center, and every
+   * supervisor hears of it, as for a safety check (task_fallback).
    */
   async ensureReview(m: EntityManager, c: Case): Promise<Task | null> {
     const months = this.reviewCycleOf(c);
@@ -76,20 +80,23 @@ export class FollowUpRules {
       [c.id],
     )) as { total: number; open: number }[];
     if (reviews.open > 0) return null;
-    const assigneeId = (await responsibleFor(m, c))?.userId;
-    if (!assigneeId) return null;
+    const responsible = await responsibleFor(m, c);
+    if (!responsible) return null;
     const due = new Date();
     due.setUTCMonth(due.getUTCMonth() + months);
-    return this.tasks.createTask(m, {
+    const task = await this.tasks.createTask(m, {
       caseId: c.id,
       kind: 'review',
       title: `進行管理の見直し ${c.number}`,
       dueAt: due,
-      assigneeId,
+      assigneeId: responsible.userId,
       origin: 'review',
       // The n-th review of the case: two racing sweeps cannot both make it.
       originKey: `review:${c.id}:${reviews.total + 1}`,
     });
+    // Only the sweep that made it tells (a racing one got null).
+    if (task && responsible.fallback) await this.handover.tellFallback(m, task, c);
+    return task;
   }
 
   reviewCycleOf(c: Pick<Case, 'status' | 'protection'>): number | null {

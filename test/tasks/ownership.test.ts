@@ -177,6 +177,28 @@ describe('no report is left without an owner', () => {
     });
   });
 
+  it('a progress review that finds nobody in its district goes to a supervisor of the center, and all of them hear of it', async () => {
+    // A case of district C (no lead, no supervisor) that a supervisor recorded (no primary counselor), now monitored.
+    const { case: opened } = await openCase(t, w.supervisorA, { household: { address: '岡山市南町3-3', members: [] } });
+    expect(opened.districtId).toBe(districtC);
+    await setCase(t, opened.id, { status: 'monitoring' });
+    const edited = await call(t, w.supervisorB, {
+      method: 'PATCH',
+      url: `/api/v1/cases/${opened.id}`,
+      payload: { risk: 'low' },
+      headers: { 'if-match': `"${opened.version}"` },
+    });
+    expect(edited.statusCode).toBe(200);
+    const [review] = (await t.db.query(
+      `SELECT id, assignee_id FROM tasks WHERE case_id = $1 AND kind = 'review' AND status = 'open'`,
+      [opened.id],
+    )) as TaskRow[];
+    expect(review).toBeDefined();
+    expect(userById(review.assignee_id)).toBeDefined();
+    for (const supervisor of supervisors())
+      expect((await notifications(supervisor.id, 'task_fallback')).map((n) => n.task_id)).toContain(review.id);
+  });
+
   it('item 2: the safety check of an unplaced notification is visible to, and completable by, its assignee', async () => {
     const r = await incomingNotification(w.staff, { subject: intakeBody().subject });
     const c = (await t.db.query(`SELECT district_id FROM cases WHERE id = $1`, [r.caseId]))[0];
