@@ -1,7 +1,7 @@
 /**
  * Tests run against the real PostgreSQL and Redis (test/support). SWC only
- * transpiles; type-checking is the build's job. NestJS 12 ships ES modules,
- * which Jest's CommonJS runtime cannot require, so SWC also compiles
+ * transpiles; `npm run lint` type-checks the tests (tsc). NestJS 12 ships ES
+ * modules, which Jest's CommonJS runtime cannot require, so SWC also compiles
  * node_modules to CommonJS (cached after the first run).
  */
 const swc = [
