@@ -8,7 +8,7 @@ import { DomainError, FieldError } from '../core/errors/domain-error';
 import { versionConflict } from '../core/http/versioning';
 import type { PlanAction, PlanStatus } from '../codes/code-lists';
 import type { TransitionLog } from '../lifecycle/state-machine';
-import { TaskFactory } from '../tasks/task-factory';
+import { FollowUpRules } from '../tasks/follow-up-rules';
 import {
   CreatePlanDto,
   PlanAgreementDto,
@@ -75,7 +75,7 @@ export class PlansService {
     private readonly db: DataSource,
     private readonly records: CaseRecords,
     private readonly catalog: ServiceCatalog,
-    private readonly tasks: TaskFactory,
+    private readonly rules: FollowUpRules,
     private readonly audit: AuditLog,
   ) {}
 
@@ -199,7 +199,7 @@ export class PlansService {
       );
       if (step.action !== 'approve') return this.view(m, actor, c, plan);
       // The next review date becomes a `review` task, as a conference's does.
-      const task = await this.tasks.decidedReview(m, c, {
+      const task = await this.rules.decidedReview(m, c, {
         title: `支援計画（第${plan.versionNumber}版）の見直し ${c.number}`,
         dueAt: new Date(plan.nextReviewAt),
         origin: 'plan',

@@ -11,7 +11,7 @@ import type { Page } from '../core/http/pagination';
 import { CONFERENCE_KINDS } from '../codes/code-lists';
 import { refOf, UserRef, userRefs } from '../directory/user-ref';
 import { CreateConferenceDto } from './dto/task.dto';
-import { TaskFactory } from './task-factory';
+import { FollowUpRules } from './follow-up-rules';
 
 export class ConferenceView {
   @ApiUuid() id!: string;
@@ -52,7 +52,7 @@ export class ConferencesService {
   constructor(
     private readonly db: DataSource,
     private readonly records: CaseRecords,
-    private readonly factory: TaskFactory,
+    private readonly rules: FollowUpRules,
     private readonly audit: AuditLog,
   ) {}
 
@@ -90,7 +90,7 @@ export class ConferencesService {
       )) as ConferenceRow[];
       let reviewTaskId: string | null = null;
       if (dto.nextReviewAt) {
-        const task = await this.factory.decidedReview(m, c, {
+        const task = await this.rules.decidedReview(m, c, {
           title: `ケース会議で決めた見直し ${c.number}`,
           dueAt: new Date(dto.nextReviewAt),
           origin: 'conference',

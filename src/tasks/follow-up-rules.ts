@@ -8,7 +8,7 @@ import { responsibleFor } from '../directory/staffing';
 import { Notifications } from '../notifications/notifications.service';
 import { SafetyChecks } from './safety-checks';
 import { TaskHandover } from './task-handover';
-import { TaskFactory } from './task-factory';
+import { NewTask, TaskFactory } from './task-factory';
 import { Task } from './task.entity';
 
 /**
@@ -96,6 +96,35 @@ export class FollowUpRules {
     });
     // Only the sweep that made it tells (a racing one got null).
     if (task && responsible.fallback) await this.handover.tellFallback(m, task, c);
+    return task;
+  }
+
+  /**
+   * A review decided for a date: a conference's or a support plan's next
+   * review (domain.md rule 6; docs/domain.md, "Support plans") becomes a
+   * `review` task for whoever is responsible for the case (the chain of
+   * directory/staffing.ts: an active primary counselor, a lead who may open
+   * it, a supervisor of its district, at last one of the center, who all hear
+   * of it), and for whoever decided it only when the center has no active
+   * supervisor at all. Made once per origin key.
+   */
+  async decidedReview(
+    m: EntityManager,
+    c: Case,
+    review: Pick<NewTask, 'title' | 'dueAt' | 'origin'> & { originKey: string; decidedBy: string },
+  ): Promise<Task | null> {
+    const responsible = await responsibleFor(m, c);
+    const task = await this.tasks.createTask(m, {
+      caseId: c.id,
+      kind: 'review',
+      title: review.title,
+      dueAt: review.dueAt,
+      assigneeId: responsible?.userId ?? review.decidedBy,
+      origin: review.origin,
+      originKey: review.originKey,
+      createdBy: review.decidedBy,
+    });
+    if (task && responsible?.fallback) await this.handover.tellFallback(m, task, c);
     return task;
   }
 

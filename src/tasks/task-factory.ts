@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../core/config/app-config';
 import { Outbox } from '../core/queue/outbox';
-import { districtLead } from '../directory/staffing';
 import { DEFAULT_SCHEDULE, SchedulePolicy, taskSchedule } from './task-schedule';
 import { Task } from './task.entity';
 
@@ -44,29 +43,6 @@ export class TaskFactory {
     const task = await m.getRepository(Task).findOneByOrFail({ id: inserted.raw[0].id as string });
     await this.schedule(m, task);
     return task;
-  }
-
-  /**
-   * A review decided for a date: a conference's or a support plan's next
-   * review (domain.md rule 6; docs/domain.md, "Support plans") becomes a
-   * `review` task for the case's primary counselor, else the district lead,
-   * else whoever decided it. Made once per origin key.
-   */
-  async decidedReview(
-    m: EntityManager,
-    c: { id: string; primaryCounselorId: string | null; districtId: string | null },
-    review: Pick<NewTask, 'title' | 'dueAt' | 'origin'> & { originKey: string; decidedBy: string },
-  ): Promise<Task | null> {
-    return this.createTask(m, {
-      caseId: c.id,
-      kind: 'review',
-      title: review.title,
-      dueAt: review.dueAt,
-      assigneeId: c.primaryCounselorId ?? (await districtLead(m, c.districtId)) ?? review.decidedBy,
-      origin: review.origin,
-      originKey: review.originKey,
-      createdBy: review.decidedBy,
-    });
   }
 
   /** The task's jobs, through the outbox (again after its due time moves: new ids). */

@@ -199,6 +199,61 @@ describe('no report is left without an owner', () => {
       expect((await notifications(supervisor.id, 'task_fallback')).map((n) => n.task_id)).toContain(review.id);
   });
 
+  describe('a review that a conference decides goes to someone who can act on it', () => {
+    const conferenceWithReview = async (caseId: string) => {
+      const res = await call(t, w.supervisorA, {
+        method: 'POST',
+        url: `/api/v1/cases/${caseId}/conferences`,
+        payload: {
+          kind: 'case_review',
+          heldAt: new Date(Date.now() - HOUR).toISOString(),
+          attendeeUserIds: [w.supervisorA.id],
+          attendeeOrganizationIds: [],
+          decisions: '月1回の家庭訪問を継続する。',
+          nextReviewAt: new Date(Date.now() + 30 * 24 * HOUR).toISOString(),
+        },
+      });
+      expect(res.statusCode).toBe(201);
+      const [task] = (await t.db.query(`SELECT id, assignee_id FROM tasks WHERE id = $1`, [
+        res.json().reviewTaskId,
+      ])) as TaskRow[];
+      return task;
+    };
+
+    it('the primary counselor left the center: the district lead, not the inactive counselor', async () => {
+      const gone = await createUser(t, 'counselor_gone_review', ['counselor']);
+      await addMember(t, w.districtA, gone.id);
+      const { case: c } = await openCase(t, gone);
+      await setCase(t, c.id, { status: 'active', district_id: w.districtA, primary_counselor_id: gone.id });
+      const deactivated = await call(t, w.admin, { method: 'POST', url: `/api/v1/users/${gone.id}/deactivate` });
+      expect(deactivated.statusCode).toBe(200);
+      expect((await conferenceWithReview(c.id)).assignee_id).toBe(w.leadA.id);
+    });
+
+    it('a confidential case without a primary counselor: a supervisor of its district, not a lead who cannot open it', async () => {
+      const { case: c } = await openCase(t, w.supervisorA);
+      await setCase(t, c.id, {
+        status: 'active',
+        district_id: w.districtA,
+        primary_counselor_id: null,
+        confidential: true,
+      });
+      const task = await conferenceWithReview(c.id);
+      expect(task.assignee_id).toBe(w.supervisorA.id);
+      expect((await call(t, w.supervisorA, { method: 'GET', url: `/api/v1/tasks/${task.id}` })).statusCode).toBe(200);
+    });
+
+    it('a case of a district nobody oversees: a supervisor of the center, and every supervisor hears of it', async () => {
+      const { case: c } = await openCase(t, w.supervisorA, { household: { address: '岡山市南町4-4', members: [] } });
+      expect(c.districtId).toBe(districtC);
+      await setCase(t, c.id, { status: 'active', primary_counselor_id: null });
+      const task = await conferenceWithReview(c.id);
+      expect(userById(task.assignee_id)).toBeDefined();
+      for (const supervisor of supervisors())
+        expect((await notifications(supervisor.id, 'task_fallback')).map((n) => n.task_id)).toContain(task.id);
+    });
+  });
+
   it('item 2: the safety check of an unplaced notification is visible to, and completable by, its assignee', async () => {
     const r = await incomingNotification(w.staff, { subject: intakeBody().subject });
     const c = (await t.db.query(`SELECT district_id FROM cases WHERE id = $1`, [r.caseId]))[0];
