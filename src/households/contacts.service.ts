@@ -8,6 +8,7 @@ import { setHouseholdAddress } from '../cases/household-addresses';
 import { DomainError } from '../core/errors/domain-error';
 import { normalizePhone } from '../core/text/normalize';
 import { DistrictsService } from '../directory/districts.service';
+import { refOf, UserRef, userRefs } from '../directory/user-ref';
 import { recordCaseEvent } from '../cases/case-timeline';
 import type {
   AddressEntryResponse,
@@ -17,6 +18,38 @@ import type {
   MoveDto,
   MoveResponse,
 } from './dto/contacts.dto';
+
+/** A contact point as its row reads, before the staff it names are named. */
+type ContactRow = Omit<ContactPointResponse, 'createdByUser'>;
+/** An address as its row reads, before the staff it names are named. */
+type AddressRow = Omit<AddressEntryResponse, 'recordedByUser'>;
+
+/** A case's contact details as read, ids only: `contactDetailsStaff` and `namedContactDetails` name them. */
+export interface ContactDetailRows {
+  contacts: ContactRow[];
+  addresses: AddressRow[];
+}
+
+/** The staff the contact details point at, for userRefs to read with the rest of an answer (one names query). */
+export function contactDetailsStaff(d: ContactDetailRows): (string | null)[] {
+  return [...d.contacts.map((k) => k.createdBy), ...d.addresses.map((a) => a.recordedBy)];
+}
+
+/** `users` holds the staff contactDetailsStaff listed (userRefs). */
+export function namedContactDetails(d: ContactDetailRows, users: Map<string, UserRef>): ContactDetailsResponse {
+  return {
+    contacts: d.contacts.map((k) => namedContact(k, users)),
+    addresses: d.addresses.map((a) => namedAddress(a, users)),
+  };
+}
+
+function namedContact(k: ContactRow, users: Map<string, UserRef>): ContactPointResponse {
+  return { ...k, createdByUser: refOf(users, k.createdBy) };
+}
+
+function namedAddress(a: AddressRow, users: Map<string, UserRef>): AddressEntryResponse {
+  return { ...a, recordedByUser: refOf(users, a.recordedBy) };
+}
 
 const CONTACT_COLUMNS = `cp.id, cp.person_id AS "personId", cp.kind, cp.label, cp.value, cp.note,
   cp.created_at AS "createdAt", cp.created_by AS "createdBy"`;
@@ -57,7 +90,8 @@ export class ContactsService {
   async get(actor: Actor, caseId: string): Promise<ContactDetailsResponse> {
     return this.db.transaction(async (m) => {
       const c = await this.records.load(m, actor, caseId, 'case.read');
-      const details = await this.read(m, c);
+      const rows = await this.read(m, c);
+      const details = namedContactDetails(rows, await userRefs(m, contactDetailsStaff(rows)));
       await this.audit.record(m, actor, {
         action: 'read',
         entityType: 'contact_details',
@@ -69,19 +103,23 @@ export class ContactsService {
     });
   }
 
-  /** The contact details of a case already loaded and authorized (the whole record reads them too). */
-  async read(m: EntityManager, c: Case): Promise<ContactDetailsResponse> {
+  /**
+   * The contact details of a case already loaded and authorized, staff as
+   * ids: the caller names them with the rest of its answer (the whole record
+   * reads them too).
+   */
+  async read(m: EntityManager, c: Case): Promise<ContactDetailRows> {
     const contacts = (await m.query(
       `SELECT ${CONTACT_COLUMNS}, people.relationship
          FROM (${RECORD_PEOPLE}) people JOIN contact_points cp ON cp.person_id = people.person_id
         WHERE cp.removed_at IS NULL
         ORDER BY cp.created_at, cp.id`,
       [c.id],
-    )) as ContactPointResponse[];
+    )) as ContactRow[];
     const addresses = (await m.query(
       `SELECT ${ADDRESS_COLUMNS} FROM household_addresses WHERE household_id = $1 ORDER BY recorded_at DESC, id DESC`,
       [c.householdId],
-    )) as AddressEntryResponse[];
+    )) as AddressRow[];
     return { contacts, addresses };
   }
 
@@ -103,7 +141,7 @@ export class ContactsService {
         `INSERT INTO contact_points AS cp (person_id, kind, label, value, note, created_by)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${CONTACT_COLUMNS}`,
         [dto.personId, dto.kind, dto.label, value, dto.note ?? null, actor.userId],
-      )) as ContactPointResponse[];
+      )) as Omit<ContactRow, 'relationship'>[];
       await this.audit.record(m, actor, {
         action: 'create',
         entityType: 'contact_point',
@@ -111,7 +149,7 @@ export class ContactsService {
         districtId: c.districtId,
         summary: { caseId: c.id, relationship: person.relationship, kind: dto.kind, label: dto.label },
       });
-      return { ...row, relationship: person.relationship };
+      return namedContact({ ...row, relationship: person.relationship }, await userRefs(m, [actor.userId]));
     });
   }
 
@@ -169,8 +207,13 @@ export class ContactsService {
       const [address] = (await m.query(
         `SELECT ${ADDRESS_COLUMNS} FROM household_addresses WHERE household_id = $1 ORDER BY recorded_at DESC, id DESC LIMIT 1`,
         [c.householdId],
-      )) as AddressEntryResponse[];
-      return { address, suggestedDistrictId, districtId: c.districtId, districtChanged };
+      )) as AddressRow[];
+      return {
+        address: namedAddress(address, await userRefs(m, [address.recordedBy])),
+        suggestedDistrictId,
+        districtId: c.districtId,
+        districtChanged,
+      };
     });
   }
 }

@@ -7,7 +7,12 @@ import { siblingCases } from '../cases/siblings';
 import type { Case } from '../cases/case.entity';
 import { decodeCursor, ListQuery, toPage } from '../core/http/pagination';
 import { refOf, UserRef, userRefs } from '../directory/user-ref';
-import { ContactsService, RECORD_PEOPLE } from '../households/contacts.service';
+import {
+  contactDetailsStaff,
+  ContactsService,
+  namedContactDetails,
+  RECORD_PEOPLE,
+} from '../households/contacts.service';
 import type {
   CaseRecordResponse,
   RecordConference,
@@ -57,7 +62,7 @@ export class CaseRecordService {
       const [{ address }] = (await m.query(`SELECT address FROM households WHERE id = $1`, [c.householdId])) as {
         address: string;
       }[];
-      const { contacts, addresses } = await this.contacts.read(m, c);
+      const contactDetails = await this.contacts.read(m, c);
       const district = c.districtId
         ? ((await m.query(`SELECT id, code, name FROM districts WHERE id = $1`, [c.districtId])) as RecordDistrict[])[0]
         : null;
@@ -109,7 +114,9 @@ export class CaseRecordService {
         ...tasks.flatMap((x) => [x.assigneeId, x.closedBy]),
         ...conferences.flatMap((x) => x.attendeeUserIds),
         ...referrals.map((x) => x.createdBy),
+        ...contactDetailsStaff(contactDetails),
       ]);
+      const { contacts, addresses } = namedContactDetails(contactDetails, users);
       const ref = (id: string) => refOf(users, id) as UserRef;
       const progress = toPage(
         consultations,

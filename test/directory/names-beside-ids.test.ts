@@ -5,7 +5,8 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 /**
  * Issue 13, item 3: tasks, case events, conferences, referrals, cases (their
- * counselors) and consultations (who recorded them) name the staff they point at ({ id, displayName } beside each id), so a screen needs
+ * counselors), consultations (who recorded them) and contact details (who
+ * added a contact point, who recorded an address) name the staff they point at ({ id, displayName } beside each id), so a screen needs
  * no second call per row; a deactivated colleague is still named; and a list
  * reads the names of a whole page at once, not once per row.
  */
@@ -274,6 +275,59 @@ describe('names beside ids', () => {
     expect((await conferences(caseL)()).items).toHaveLength(3);
     expect((await conferences(small)()).items).toHaveLength(1);
     expect(await statementsDuring(conferences(caseL))).toBe(await statementsDuring(conferences(small)));
+  });
+
+  it("a case's contact details name who added each contact point and who recorded each address, in one names query", async () => {
+    const detail = await get(w.counselorA, `/api/v1/cases/${caseL}`);
+    const mother = detail.household.members[0].id as string;
+    const addContact = async (caseId: string, by: TestUser, personId: string, value: string) => {
+      const res = await call(t, by, {
+        method: 'POST',
+        url: `/api/v1/cases/${caseId}/contacts`,
+        payload: { personId, kind: 'phone', label: 'mobile', value, note: '夜間不可' },
+      });
+      expect(res.statusCode).toBe(201);
+      return res.json();
+    };
+    expect(await addContact(caseL, w.counselorA, mother, '090-1111-2222')).toMatchObject({
+      createdBy: w.counselorA.id,
+      createdByUser: named(w.counselorA),
+    });
+    await addContact(caseL, w.supervisorA, mother, '090-3333-4444');
+    await addContact(caseL, w.supervisorA, detail.subject.id, '090-5555-6666');
+    const moved = await call(t, w.leadA, {
+      method: 'POST',
+      url: `/api/v1/cases/${caseL}/moves`,
+      payload: { address: '岡山市中央二丁目2-2', movedOn: '2026-06-20' },
+    });
+    expect(moved.statusCode).toBe(201);
+    expect(moved.json().address).toMatchObject({ recordedBy: w.leadA.id, recordedByUser: named(w.leadA) });
+
+    const details = await get(w.counselorA, `/api/v1/cases/${caseL}/contacts`);
+    expect(details.contacts.map((k: { createdByUser: unknown }) => k.createdByUser)).toEqual([
+      named(w.counselorA),
+      named(w.supervisorA),
+      named(w.supervisorA),
+    ]);
+    // The intake's address was recorded by the counselor who has left since: still named.
+    expect(details.addresses).toEqual([
+      expect.objectContaining({ change: 'move', recordedBy: w.leadA.id, recordedByUser: named(w.leadA) }),
+      expect.objectContaining({ change: 'intake', recordedBy: leaving.id, recordedByUser: named(leaving) }),
+    ]);
+    // The whole record names them too, with the rest of its staff.
+    const record = await get(w.counselorA, `/api/v1/cases/${caseL}/record`);
+    expect(record.household.contacts.map((k: { createdByUser: unknown }) => k.createdByUser)).toEqual(
+      details.contacts.map((k: { createdByUser: unknown }) => k.createdByUser),
+    );
+    expect(record.household.addresses[1].recordedByUser).toEqual(named(leaving));
+
+    // A case with one contact point and one address costs the statements of caseL's three and two.
+    const few = (await openCase(t, w.counselorA)).case.id;
+    const fewMother = (await get(w.counselorA, `/api/v1/cases/${few}`)).household.members[0].id as string;
+    await addContact(few, w.counselorA, fewMother, '090-7777-8888');
+    const contactsOf = (id: string) => () => get(w.counselorA, `/api/v1/cases/${id}/contacts`);
+    expect((await contactsOf(few)()).contacts).toHaveLength(1);
+    expect(await statementsDuring(contactsOf(caseL))).toBe(await statementsDuring(contactsOf(few)));
   });
 
   it('reads the names of a page of cases, of consultations, and of a case with its consultations, at once', async () => {

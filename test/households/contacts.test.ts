@@ -47,6 +47,7 @@ describe('contact details and address history', () => {
       value: '090-1234-5678', // full-width digits stored as the digits a phone dials
       note: '夜間不可。父に知られないように',
       createdBy: w.counselorA.id,
+      createdByUser: { id: w.counselorA.id, displayName: `Test ${w.counselorA.username}` },
     });
     const email = await add(w.counselorA, caseA, {
       personId: subjectId,
@@ -170,7 +171,13 @@ describe('contact details and address history', () => {
     const res = await move(w.counselorA, { address: '北町2-3', movedOn: '2026-10-01' });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({
-      address: { address: '北町2-3', change: 'move', movedOn: '2026-10-01', recordedBy: w.counselorA.id },
+      address: {
+        address: '北町2-3',
+        change: 'move',
+        movedOn: '2026-10-01',
+        recordedBy: w.counselorA.id,
+        recordedByUser: { id: w.counselorA.id, displayName: `Test ${w.counselorA.username}` },
+      },
       suggestedDistrictId: w.districtB,
       districtId: w.districtA,
       districtChanged: true,

@@ -10,6 +10,7 @@ import {
   ValidationArguments,
 } from 'class-validator';
 import { IsCalendarDate, IsOmittable, NotInTheFuture, oneOf } from '../../core/http/validators';
+import { UserRef } from '../../directory/user-ref';
 import { normalizePhone } from '../../core/text/normalize';
 import {
   ADDRESS_CHANGES,
@@ -98,6 +99,7 @@ export class ContactPointResponse {
   @ApiProperty({ type: String, nullable: true }) note!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: Date;
   @ApiProperty({ format: 'uuid' }) createdBy!: string;
+  @ApiProperty({ type: UserRef, description: '`createdBy`, named' }) createdByUser!: UserRef;
 }
 
 export class AddressEntryResponse {
@@ -108,6 +110,8 @@ export class AddressEntryResponse {
   movedOn!: string | null;
   @ApiProperty({ format: 'date-time' }) recordedAt!: Date;
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) recordedBy!: string | null;
+  @ApiProperty({ type: UserRef, nullable: true, description: '`recordedBy`, named; null when no one is recorded' })
+  recordedByUser!: UserRef | null;
 }
 
 export class ContactDetailsResponse {

@@ -1148,6 +1148,8 @@ export interface components {
             recordedAt: string;
             /** Format: uuid */
             recordedBy?: string | null;
+            /** @description `recordedBy`, named; null when no one is recorded */
+            recordedByUser: components["schemas"]["UserRef"] | null;
         };
         AddSupervisorDto: {
             /** Format: uuid */
@@ -1483,6 +1485,8 @@ export interface components {
             createdAt: string;
             /** Format: uuid */
             createdBy: string;
+            /** @description `createdBy`, named */
+            createdByUser: components["schemas"]["UserRef"];
             /** Format: uuid */
             id: string;
             /** @enum {string} */
