@@ -61,7 +61,7 @@ const counselor = (n: number, displayName: string, code: string, role: MemberRol
 
 /** Two counselors per district, the first of each pair its lead. All names are fictional. */
 export const DEMO_USERS: readonly DemoUser[] = [
-  { username: 'admin', displayName: '青木 誠（システム管理者）', roles: ['admin'] },
+  { username: 'admin', displayName: '青木 誠', roles: ['admin'] },
   { username: 'supervisor1', displayName: '佐藤 由美子', roles: ['supervisor'], oversees: ['chuo', 'kita'] },
   { username: 'supervisor2', displayName: '高橋 健一', roles: ['supervisor'], oversees: ['minami', 'nishi'] },
   counselor(1, '田中 美咲', 'chuo', 'lead'),
