@@ -51,6 +51,8 @@ export function ruleMessage(e: FieldError): string {
       return `${String(p.min)}件以上選んでください`;
     case 'string':
       return '文字で入力してください';
+    case 'contact_value':
+      return '電話番号（数字とハイフン、内線）またはメールアドレスの形式で入力してください';
     case 'invalid_text':
       return '使えない文字が含まれています';
     default:

@@ -1,9 +1,10 @@
-import { Badge, Button, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { Schemas } from '../api/client';
 import { useLabel } from '../codes';
 import { formatDateTime, timeLeft } from '../format';
+import { useUser } from '../session';
 import { CompleteTaskDialog } from './SafetyCheckDialog';
 
 type Task = Schemas['TaskView'];
@@ -42,6 +43,9 @@ export function TaskTable({
   canComplete: (t: Task) => boolean;
 }) {
   const label = useLabel();
+  const user = useUser();
+  // Contacts are read with the case: counselors and supervisors, never staff (access.md).
+  const readsContacts = user.has('counselor') || user.has('supervisor');
   const [completing, setCompleting] = useState<Task | null>(null);
   return (
     <>
@@ -70,6 +74,14 @@ export function TaskTable({
               </Table.Td>
               <Table.Td style={{ whiteSpace: 'normal' }}>
                 {t.title}
+                {t.kind === 'callback' && t.status === 'open' && readsContacts && (
+                  <Text size="xs">
+                    {/* The number to call, with its note (夜間不可...), is on the case's contacts tab. */}
+                    <Anchor component={Link} to={`/cases/${t.caseId}?tab=household`}>
+                      連絡先を見る
+                    </Anchor>
+                  </Text>
+                )}
                 {t.outcome && (
                   <Text size="xs" c="dimmed">
                     結果: {label('safetyCheckResults', t.outcome.result)}（{formatDateTime(t.outcome.seenAt)}・

@@ -1,5 +1,4 @@
 import {
-  Anchor,
   Badge,
   Button,
   Card,
@@ -21,10 +20,11 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useLabel, useOptions } from '../codes';
 import { EditCaseButton, NewConferenceButton, NewTaskButton } from '../components/CaseForms';
+import { Household } from '../components/Household';
 import { byUrgency, TaskTable } from '../components/TaskTable';
 import { ErrorBanner, QueryState } from '../components/ui';
 import { ageOf, formatCalendarDate, formatDate, formatDateTime, fromJstLocalInput, toJstLocalInput } from '../format';
@@ -65,6 +65,7 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
   const s = c.subject;
   // access.md: an assigned counselor, or a supervisor (who reads only the districts they oversee), edits the case.
   const canEdit = c.primaryCounselorId === user.id || c.coCounselorIds.includes(user.id) || user.has('supervisor');
+  const [tab, setTab] = useSearchParams();
   return (
     <Stack gap="sm">
       <Paper withBorder p="sm">
@@ -106,7 +107,12 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
           </Group>
         </Group>
       </Paper>
-      <Tabs defaultValue="progress" keepMounted={false}>
+      {/* The tab is in the address (?tab=household), so a callback task can link to the contacts. */}
+      <Tabs
+        value={tab.get('tab') ?? 'progress'}
+        onChange={(v) => setTab(v && v !== 'progress' ? { tab: v } : {}, { replace: true })}
+        keepMounted={false}
+      >
         <Tabs.List>
           <Tabs.Tab value="progress">経過記録</Tabs.Tab>
           <Tabs.Tab value="household">世帯・連絡先</Tabs.Tab>
@@ -120,7 +126,7 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
           <Progress c={c} canAdd={canEdit && c.status !== 'closed'} />
         </Tabs.Panel>
         <Tabs.Panel value="household" pt="sm">
-          <Household c={c} />
+          <Household c={c} canEdit={canEdit && c.status !== 'closed'} />
         </Tabs.Panel>
         <Tabs.Panel value="tasks" pt="sm">
           {canEdit && c.status !== 'closed' && (
@@ -549,84 +555,6 @@ function AddConsultation({ caseId, onClose }: { caseId: string; onClose: () => v
         </Group>
       </Stack>
     </Card>
-  );
-}
-
-function Household({ c }: { c: CaseDetail }) {
-  const label = useLabel();
-  const contacts = useQuery({
-    queryKey: ['case', c.id, 'contacts'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/cases/{id}/contacts', { params: { path: { id: c.id } } })),
-  });
-  return (
-    <SimpleGrid cols={2}>
-      <Card withBorder>
-        <Text fw={600} size="sm" mb={4}>
-          世帯（住所：{c.household.address}）
-        </Text>
-        {c.household.members.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            登録された世帯員はいません。
-          </Text>
-        ) : (
-          <Table verticalSpacing={2}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>続柄</Table.Th>
-                <Table.Th>氏名</Table.Th>
-                <Table.Th>生年月日</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {c.household.members.map((m) => (
-                <Table.Tr key={m.id}>
-                  <Table.Td>{label('relationships', m.relationship)}</Table.Td>
-                  <Table.Td>
-                    {m.familyName} {m.givenName}
-                  </Table.Td>
-                  <Table.Td>{formatCalendarDate(m.birthDate)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-        {c.siblingCases.length > 0 && (
-          <Text size="sm" mt="xs">
-            きょうだいのケース：
-            {c.siblingCases.map((sc) => (
-              <Anchor key={sc.id} component={Link} to={`/cases/${sc.id}`} mr={8}>
-                {sc.number}
-              </Anchor>
-            ))}
-          </Text>
-        )}
-      </Card>
-      <Card withBorder>
-        <Text fw={600} size="sm" mb={4}>
-          連絡先
-        </Text>
-        <QueryState query={contacts} empty={contacts.data?.contacts.length === 0} />
-        {(contacts.data?.contacts.length ?? 0) > 0 && (
-          <Table verticalSpacing={2}>
-            <Table.Tbody>
-              {contacts.data!.contacts.map((k) => (
-                <Table.Tr key={k.id}>
-                  <Table.Td>
-                    {label('relationships', k.relationship === 'subject' ? null : k.relationship) === '—'
-                      ? '本人'
-                      : label('relationships', k.relationship)}
-                  </Table.Td>
-                  <Table.Td>
-                    {label('contactKinds', k.kind)}（{label('contactLabels', k.label)}）
-                  </Table.Td>
-                  <Table.Td>{k.value}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-      </Card>
-    </SimpleGrid>
   );
 }
 
