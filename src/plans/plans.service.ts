@@ -5,6 +5,7 @@ import { AuditLog } from '../audit/audit.service';
 import { CaseRecords } from '../cases/case-records';
 import type { Case } from '../cases/case.entity';
 import { DomainError, FieldError } from '../core/errors/domain-error';
+import { refOf, UserRef, userRefs } from '../directory/user-ref';
 import { versionConflict } from '../core/http/versioning';
 import type { PlanAction, PlanStatus } from '../codes/code-lists';
 import type { TransitionLog } from '../lifecycle/state-machine';
@@ -93,8 +94,7 @@ export class PlansService {
         entityId: c.id,
         districtId: c.districtId,
       });
-      const items = await Promise.all(rows.map((r) => this.view(m, actor, c, r)));
-      return { items, nextCursor: null };
+      return { items: await this.views(m, actor, c, rows), nextCursor: null };
     });
   }
 
@@ -280,21 +280,28 @@ export class PlansService {
   }
 
   private async view(m: EntityManager, actor: Actor, c: Case, r: PlanRow): Promise<PlanView> {
+    return (await this.views(m, actor, c, [r]))[0];
+  }
+
+  /**
+   * Plan versions as answers: what was delivered against each and the staff
+   * each names (issue 13), in one query apiece for all of them, so a case's
+   * list costs what one version does.
+   */
+  private async views(m: EntityManager, actor: Actor, c: Case, rows: PlanRow[]): Promise<PlanView[]> {
+    if (rows.length === 0) return [];
     const delivered = (await m.query(
-      `SELECT service_code AS "serviceCode", count(*)::int AS uses, sum(persons)::int AS persons,
+      `SELECT plan_id AS "planId", service_code AS "serviceCode", count(*)::int AS uses, sum(persons)::int AS persons,
               coalesce(sum(nights), 0)::int AS nights, coalesce(sum(hours), 0)::float8 AS hours
-         FROM service_uses WHERE plan_id = $1 AND status = 'recorded'
-        GROUP BY service_code ORDER BY service_code`,
-      [r.id],
-    )) as PlanDelivery[];
-    const { explainedOn, explainedBy, agreedBy, agreementNote, ...rest } = r;
-    return {
-      ...rest,
-      familyAgreement:
-        explainedOn && explainedBy && agreedBy ? { explainedOn, explainedBy, agreedBy, note: agreementNote } : null,
-      delivered,
-      allowedActions: planLifecycle.allowedActions(planSubject(r, c), actor),
-    };
+         FROM service_uses WHERE plan_id = ANY($1::uuid[]) AND status = 'recorded'
+        GROUP BY plan_id, service_code ORDER BY service_code`,
+      [rows.map((r) => r.id)],
+    )) as (PlanDelivery & { planId: string })[];
+    const users = await userRefs(
+      m,
+      rows.flatMap((r) => [r.draftedBy, r.submittedBy, r.approvedBy, r.returnedBy, r.explainedBy]),
+    );
+    return rows.map((r) => planView(r, users, delivered, planLifecycle.allowedActions(planSubject(r, c), actor)));
   }
 
   private audited(
@@ -352,6 +359,28 @@ const PLAN_TRANSITIONS: TransitionLog<PlanStatus, PlanAction, PlanSubject, PlanT
     summary: { caseId: c.id, action: step.action, from: step.from, to: step.to },
   }),
 };
+
+function planView(
+  r: PlanRow,
+  users: Map<string, UserRef>,
+  delivered: (PlanDelivery & { planId: string })[],
+  allowedActions: PlanAction[],
+): PlanView {
+  const { explainedOn, explainedBy, agreedBy, agreementNote, ...rest } = r;
+  return {
+    ...rest,
+    draftedByUser: refOf(users, r.draftedBy),
+    submittedByUser: refOf(users, r.submittedBy),
+    approvedByUser: refOf(users, r.approvedBy),
+    returnedByUser: refOf(users, r.returnedBy),
+    familyAgreement:
+      explainedOn && explainedBy && agreedBy
+        ? { explainedOn, explainedBy, explainedByUser: refOf(users, explainedBy), agreedBy, note: agreementNote }
+        : null,
+    delivered: delivered.filter((d) => d.planId === r.id).map(({ planId: _p, ...d }) => d),
+    allowedActions,
+  };
+}
 
 const goalOf = (g: PlanGoal): PlanGoal => ({ goal: g.goal, targetDate: g.targetDate });
 

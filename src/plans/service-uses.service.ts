@@ -6,6 +6,7 @@ import { CaseRecords } from '../cases/case-records';
 import type { Case } from '../cases/case.entity';
 import { DomainError, FieldError } from '../core/errors/domain-error';
 import { decodeCursor, limitOf, ListQuery, toPage } from '../core/http/pagination';
+import { refOf, UserRef, userRefs } from '../directory/user-ref';
 import { CancelServiceUseDto, RecordServiceUseDto, ServiceUsePage, ServiceUseView } from './dto/service.dto';
 import { ServiceCatalog } from './service-catalog';
 
@@ -14,6 +15,19 @@ const COLUMNS = `id, case_id AS "caseId", service_code AS "serviceCode", plan_id
   nights, hours::float8 AS hours, persons, provider_organization_id AS "providerOrganizationId", note, status,
   recorded_by AS "recordedBy", created_at AS "createdAt", cancelled_at AS "cancelledAt",
   cancelled_by AS "cancelledBy", cancel_reason AS "cancelReason"`;
+
+/** A stored use, as COLUMNS reads it: the answer without the names. */
+type ServiceUseRow = Omit<ServiceUseView, 'recordedByUser' | 'cancelledByUser'>;
+
+const useView = (u: ServiceUseRow, users: Map<string, UserRef>): ServiceUseView => ({
+  ...u,
+  recordedByUser: refOf(users, u.recordedBy),
+  cancelledByUser: refOf(users, u.cancelledBy),
+});
+
+/** One use as an answer, with the staff it names (issue 13). */
+const oneUseView = async (m: EntityManager, u: ServiceUseRow): Promise<ServiceUseView> =>
+  useView(u, await userRefs(m, [u.recordedBy, u.cancelledBy]));
 
 /**
  * Each delivered use of a service (docs/domain.md, "Services"): recorded
@@ -52,9 +66,9 @@ export class ServiceUses {
           dto.note ?? null,
           actor.userId,
         ],
-      )) as ServiceUseView[];
+      )) as ServiceUseRow[];
       await this.audited(m, actor, c, 'create', use.id, { serviceCode: use.serviceCode, planId: use.planId });
-      return use;
+      return oneUseView(m, use);
     });
   }
 
@@ -95,7 +109,12 @@ export class ServiceUses {
           WHERE case_id = $1 ${after ? `AND (start_date, id) < ($2::date, $3::uuid)` : ''}
           ORDER BY start_date DESC, id DESC LIMIT ${limit + 1}`,
         [c.id, ...(after ?? [])],
-      )) as ServiceUseView[];
+      )) as ServiceUseRow[];
+      // The names of the whole page in one query (issue 13).
+      const users = await userRefs(
+        m,
+        rows.flatMap((u) => [u.recordedBy, u.cancelledBy]),
+      );
       await this.audit.record(m, actor, {
         action: 'read',
         entityType: 'service_uses',
@@ -106,7 +125,7 @@ export class ServiceUses {
         rows,
         limit,
         (u) => [u.startDate, u.id],
-        (u) => u,
+        (u) => useView(u, users),
       );
     });
   }
@@ -115,7 +134,7 @@ export class ServiceUses {
     return this.db.transaction(async (m) => {
       const { use, c } = await this.load(m, actor, id, 'case.read');
       await this.audited(m, actor, c, 'read', use.id, {});
-      return use;
+      return oneUseView(m, use);
     });
   }
 
@@ -127,9 +146,9 @@ export class ServiceUses {
         `UPDATE service_uses SET status = 'cancelled', cancelled_at = now(), cancelled_by = $2, cancel_reason = $3
           WHERE id = $1 RETURNING ${COLUMNS}`,
         [use.id, actor.userId, dto.reason],
-      )) as [ServiceUseView[], number];
+      )) as [ServiceUseRow[], number];
       await this.audited(m, actor, c, 'transition', use.id, { to: 'cancelled' });
-      return cancelled;
+      return oneUseView(m, cancelled);
     });
   }
 
@@ -139,10 +158,10 @@ export class ServiceUses {
     actor: Actor,
     id: string,
     permission: 'case.read' | 'case.edit',
-  ): Promise<{ use: ServiceUseView; c: Case }> {
+  ): Promise<{ use: ServiceUseRow; c: Case }> {
     const lock = permission === 'case.edit' ? 'FOR UPDATE' : '';
     const [use] = (await m.query(`SELECT ${COLUMNS} FROM service_uses WHERE id = $1 ${lock}`, [id])) as
-      ServiceUseView[] | [];
+      ServiceUseRow[] | [];
     if (!use) throw DomainError.notFound('Service use');
     const c = await this.records
       .load(m, actor, use.caseId, permission, { open: permission === 'case.edit' })

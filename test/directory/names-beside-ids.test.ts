@@ -5,8 +5,10 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 /**
  * Issue 13, item 3: tasks, case events, conferences, referrals, cases (their
- * counselors), consultations (who recorded them) and contact details (who
- * added a contact point, who recorded an address) name the staff they point at ({ id, displayName } beside each id), so a screen needs
+ * counselors), consultations (who recorded them), contact details (who
+ * added a contact point, who recorded an address), support plans (who
+ * drafted, submitted, returned, approved and explained them) and service uses
+ * (who recorded and cancelled them) name the staff they point at ({ id, displayName } beside each id), so a screen needs
  * no second call per row; a deactivated colleague is still named; and a list
  * reads the names of a whole page at once, not once per row.
  */
@@ -18,8 +20,15 @@ describe('names beside ids', () => {
   let organization: string;
   let taskId: string;
   let referralId: string;
+  let planId: string; // caseL's first support plan, drafted by `leaving`
   let intake: { id: string; counselorId: string; counselor: unknown }; // caseL's first consultation, as intake answered it
 
+  const planBody = (needs = '母の育児負担が大きい。') => ({
+    needs,
+    goals: [{ goal: '週3日登校する', targetDate: '2027-03-31' }],
+    supports: [{ serviceCode: 'parent_child_class', role: '親子教室に月2回参加' }],
+    nextReviewAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+  });
   const named = (user: TestUser) => ({ id: user.id, displayName: `Test ${user.username}` });
   const get = async (user: TestUser, url: string) => {
     const res = await call(t, user, { method: 'GET', url });
@@ -113,6 +122,9 @@ describe('names beside ids', () => {
     });
     expect(conference.statusCode).toBe(201);
     expect(conference.json().attendees).toEqual([named(leaving), named(w.counselorA)]);
+    const plan = await call(t, leaving, { method: 'POST', url: `/api/v1/cases/${caseL}/plans`, payload: planBody() });
+    expect(plan.statusCode).toBe(201);
+    planId = plan.json().id as string;
     const gone = await call(t, w.admin, { method: 'POST', url: `/api/v1/users/${leaving.id}/deactivate` });
     expect(gone.statusCode).toBe(200);
     // Eleven logins (argon2) and a dozen writes: more than the default 30 s when the machine is busy.
@@ -363,5 +375,135 @@ describe('names beside ids', () => {
     const caseOf = (id: string) => () => get(w.supervisorA, `/api/v1/cases/${id}`);
     expect((await caseOf(caseL)()).recentConsultations).toHaveLength(3);
     expect(await statementsDuring(caseOf(caseL))).toBe(await statementsDuring(caseOf(few)));
+  });
+
+  it('a support plan names who drafted (deactivated since), submitted, returned and approved it, and who explained it', async () => {
+    const step = async (user: TestUser, action: string, extra: object = {}) => {
+      const res = await call(t, user, {
+        method: 'POST',
+        url: `/api/v1/plans/${planId}/transitions`,
+        payload: { action, ...extra },
+      });
+      expect(res.statusCode).toBe(200);
+      return res.json();
+    };
+    const drafted = await get(w.counselorA, `/api/v1/plans/${planId}`);
+    expect(drafted).toMatchObject({
+      draftedBy: leaving.id,
+      draftedByUser: named(leaving),
+      submittedBy: null,
+      submittedByUser: null,
+      approvedByUser: null,
+      returnedByUser: null,
+      familyAgreement: null,
+    });
+    expect(await step(w.counselorA, 'submit')).toMatchObject({
+      submittedBy: w.counselorA.id,
+      submittedByUser: named(w.counselorA),
+    });
+    expect(await step(w.supervisorA, 'return', { reason: '目標の期日を具体的に' })).toMatchObject({
+      returnedBy: w.supervisorA.id,
+      returnedByUser: named(w.supervisorA),
+      returnReason: '目標の期日を具体的に',
+      draftedByUser: named(leaving),
+    });
+    expect(await step(w.leadA, 'submit')).toMatchObject({ submittedBy: w.leadA.id, submittedByUser: named(w.leadA) });
+    expect(await step(w.supervisorA, 'approve')).toMatchObject({
+      approvedBy: w.supervisorA.id,
+      approvedByUser: named(w.supervisorA),
+      submittedByUser: named(w.leadA),
+      returnedByUser: named(w.supervisorA),
+    });
+    const agreed = await call(t, w.counselorA, {
+      method: 'POST',
+      url: `/api/v1/plans/${planId}/agreement`,
+      payload: { explainedOn: '2026-06-20', agreedBy: '母' },
+    });
+    expect(agreed.statusCode).toBe(200);
+    // Who in the family agreed stays words: a family member is never a UserRef.
+    expect(agreed.json().familyAgreement).toEqual({
+      explainedOn: '2026-06-20',
+      explainedBy: w.counselorA.id,
+      explainedByUser: named(w.counselorA),
+      agreedBy: '母',
+      note: null,
+    });
+    const [listed] = (await get(w.counselorA, `/api/v1/cases/${caseL}/plans`)).items;
+    expect(listed).toMatchObject({
+      id: planId,
+      draftedByUser: named(leaving),
+      submittedByUser: named(w.leadA),
+      approvedByUser: named(w.supervisorA),
+      returnedByUser: named(w.supervisorA),
+      familyAgreement: { explainedByUser: named(w.counselorA) },
+    });
+  });
+
+  it('a service use names who recorded it and who cancelled it: recorded, listed, read and cancelled', async () => {
+    const recorded = await call(t, w.counselorA, {
+      method: 'POST',
+      url: `/api/v1/cases/${caseL}/service-uses`,
+      payload: { serviceCode: 'parent_child_class', startDate: '2026-06-22' },
+    });
+    expect(recorded.statusCode).toBe(201);
+    const use = recorded.json();
+    expect(use).toMatchObject({
+      planId,
+      recordedBy: w.counselorA.id,
+      recordedByUser: named(w.counselorA),
+      cancelledBy: null,
+      cancelledByUser: null,
+    });
+    const cancelled = await call(t, w.leadA, {
+      method: 'POST',
+      url: `/api/v1/service-uses/${use.id}/cancel`,
+      payload: { reason: '別のケースに記録すべきものだった' },
+    });
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json()).toMatchObject({ cancelledBy: w.leadA.id, cancelledByUser: named(w.leadA) });
+    expect(await get(w.supervisorA, `/api/v1/service-uses/${use.id}`)).toMatchObject({
+      recordedByUser: named(w.counselorA),
+      cancelledByUser: named(w.leadA),
+    });
+    const [listed] = (await get(w.supervisorA, `/api/v1/cases/${caseL}/service-uses`)).items;
+    expect(listed).toMatchObject({ id: use.id, recordedByUser: named(w.counselorA), cancelledByUser: named(w.leadA) });
+  });
+
+  it("reads the names (and deliveries) of a case's every plan version, and of a page of service uses, at once", async () => {
+    // caseL: version 1 in force with a use delivered against it, version 2 drafted by someone else.
+    for (const by of [w.leadA, w.supervisorA]) {
+      const res = await call(t, by, {
+        method: 'POST',
+        url: `/api/v1/cases/${caseL}/service-uses`,
+        payload: { serviceCode: 'parent_child_class', startDate: '2026-06-25' },
+      });
+      expect(res.statusCode).toBe(201);
+    }
+    const revision = await call(t, w.leadA, {
+      method: 'POST',
+      url: `/api/v1/cases/${caseL}/plans`,
+      payload: planBody('改訂：父の協力が得られるようになった。'),
+    });
+    expect(revision.statusCode).toBe(201);
+    const one = (await openCase(t, w.counselorA)).case.id;
+    await setCase(t, one, { status: 'active', primary_counselor_id: w.counselorA.id });
+    expect(
+      (await call(t, w.counselorA, { method: 'POST', url: `/api/v1/cases/${one}/plans`, payload: planBody() }))
+        .statusCode,
+    ).toBe(201);
+
+    const plansOf = (id: string) => () => get(w.supervisorA, `/api/v1/cases/${id}/plans`);
+    const versions = (await plansOf(caseL)()).items;
+    expect(versions.map((p: { draftedByUser: unknown }) => p.draftedByUser)).toEqual([named(w.leadA), named(leaving)]);
+    expect(versions[1].delivered).toEqual([
+      { serviceCode: 'parent_child_class', uses: 2, persons: 2, nights: 0, hours: 0 },
+    ]);
+    expect(versions[0].delivered).toEqual([]);
+    expect((await plansOf(one)()).items).toHaveLength(1);
+    expect(await statementsDuring(plansOf(caseL))).toBe(await statementsDuring(plansOf(one)));
+
+    const usesOf = (limit: number) => () => get(w.supervisorA, `/api/v1/cases/${caseL}/service-uses?limit=${limit}`);
+    expect(new Set((await usesOf(3)()).items.map((u: { recordedBy: string }) => u.recordedBy)).size).toBe(3);
+    expect(await statementsDuring(usesOf(3))).toBe(await statementsDuring(usesOf(1)));
   });
 });

@@ -284,6 +284,7 @@ describe('support plans and services', () => {
       expect(agreed.json().familyAgreement).toEqual({
         explainedOn: '2026-06-10',
         explainedBy: w.counselorA.id,
+        explainedByUser: { id: w.counselorA.id, displayName: 'Test counselor_a' },
         agreedBy: '母',
         note: '家庭訪問で説明',
       });

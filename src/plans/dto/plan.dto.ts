@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PLAN_STATUSES, type PlanStatus } from '../../codes/code-lists';
+import { UserRef } from '../../directory/user-ref';
 import { IsCalendarDate, IsInstant, IsNullable, IsOmittable, NotInTheFuture, oneOf } from '../../core/http/validators';
 import { PLAN_ACTIONS, type PlanAction } from '../plan-lifecycle';
 
@@ -209,6 +210,9 @@ export class PlanAgreement {
   /** The user who explained it. */
   @ApiProperty({ type: String, format: 'uuid' })
   explainedBy!: string;
+  @ApiProperty({ type: UserRef, description: '`explainedBy`, named' })
+  explainedByUser!: UserRef;
+  /** Who in the family agreed (母, 父, 本人, ...), in words: a family member, never a user. */
   @ApiProperty()
   agreedBy!: string;
   @ApiProperty({ type: String, nullable: true })
@@ -256,18 +260,26 @@ export class PlanView {
   nextReviewAt!: Date;
   @ApiProperty({ type: String, format: 'uuid' })
   draftedBy!: string;
+  @ApiProperty({ type: UserRef, description: '`draftedBy`, named' })
+  draftedByUser!: UserRef;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   submittedAt!: Date | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   submittedBy!: string | null;
+  @ApiProperty({ type: UserRef, nullable: true, description: '`submittedBy`, named' })
+  submittedByUser!: UserRef | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   approvedAt!: Date | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   approvedBy!: string | null;
+  @ApiProperty({ type: UserRef, nullable: true, description: '`approvedBy`, named' })
+  approvedByUser!: UserRef | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   returnedAt!: Date | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   returnedBy!: string | null;
+  @ApiProperty({ type: UserRef, nullable: true, description: '`returnedBy`, named' })
+  returnedByUser!: UserRef | null;
   @ApiProperty({ type: String, nullable: true })
   returnReason!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })

@@ -18,6 +18,7 @@ import {
   type ServiceMeasure,
   type ServiceUseStatus,
 } from '../../codes/code-lists';
+import { UserRef } from '../../directory/user-ref';
 import { IsCalendarDate, IsOmittable, NestedObject, NotInTheFuture, oneOf } from '../../core/http/validators';
 
 export class LabelDto {
@@ -173,12 +174,16 @@ export class ServiceUseView {
   status!: ServiceUseStatus;
   @ApiProperty({ type: String, format: 'uuid' })
   recordedBy!: string;
+  @ApiProperty({ type: UserRef, description: '`recordedBy`, named' })
+  recordedByUser!: UserRef;
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt!: Date;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   cancelledAt!: Date | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   cancelledBy!: string | null;
+  @ApiProperty({ type: UserRef, nullable: true, description: '`cancelledBy`, named' })
+  cancelledByUser!: UserRef | null;
   @ApiProperty({ type: String, nullable: true })
   cancelReason!: string | null;
 }

@@ -1888,12 +1888,15 @@ export interface components {
             westernLabel: string;
         };
         PlanAgreement: {
+            /** @description Who in the family agreed (母, 父, 本人, ...), in words: a family member, never a user. */
             agreedBy: string;
             /**
              * Format: uuid
              * @description The user who explained it.
              */
             explainedBy: string;
+            /** @description `explainedBy`, named */
+            explainedByUser: components["schemas"]["UserRef"];
             /** Format: date */
             explainedOn: string;
             note: string | null;
@@ -1960,6 +1963,8 @@ export interface components {
             approvedAt: string | null;
             /** Format: uuid */
             approvedBy: string | null;
+            /** @description `approvedBy`, named */
+            approvedByUser: components["schemas"]["UserRef"] | null;
             /** Format: uuid */
             caseId: string;
             /** Format: date-time */
@@ -1967,6 +1972,8 @@ export interface components {
             delivered: components["schemas"]["PlanDelivery"][];
             /** Format: uuid */
             draftedBy: string;
+            /** @description `draftedBy`, named */
+            draftedByUser: components["schemas"]["UserRef"];
             familyAgreement: components["schemas"]["PlanAgreement"] | null;
             goals: components["schemas"]["PlanGoal"][];
             guardianWishes: string;
@@ -1984,6 +1991,8 @@ export interface components {
             returnedAt: string | null;
             /** Format: uuid */
             returnedBy: string | null;
+            /** @description `returnedBy`, named */
+            returnedByUser: components["schemas"]["UserRef"] | null;
             returnReason: string | null;
             /**
              * Format: uuid
@@ -1997,6 +2006,8 @@ export interface components {
             submittedAt: string | null;
             /** Format: uuid */
             submittedBy: string | null;
+            /** @description `submittedBy`, named */
+            submittedByUser: components["schemas"]["UserRef"] | null;
             /** Format: date-time */
             supersededAt: string | null;
             supports: components["schemas"]["PlanSupport"][];
@@ -2388,6 +2399,8 @@ export interface components {
             cancelledAt: string | null;
             /** Format: uuid */
             cancelledBy: string | null;
+            /** @description `cancelledBy`, named */
+            cancelledByUser: components["schemas"]["UserRef"] | null;
             cancelReason: string | null;
             /** Format: uuid */
             caseId: string;
@@ -2410,6 +2423,8 @@ export interface components {
             providerOrganizationId: string | null;
             /** Format: uuid */
             recordedBy: string;
+            /** @description `recordedBy`, named */
+            recordedByUser: components["schemas"]["UserRef"];
             serviceCode: string;
             /** Format: date */
             startDate: string;
