@@ -29,6 +29,10 @@ export function ruleMessage(e: FieldError): string {
       return '日付の形式が正しくありません';
     case 'not_in_the_future':
       return '未来の日付は入力できません';
+    case 'in_the_past':
+      return '今日より後の日付を入力してください';
+    case 'not_found':
+      return '登録されていないものです。選び直してください';
     case 'calendar_date':
       return '正しい日付を入力してください';
     case 'instant':

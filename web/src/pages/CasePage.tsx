@@ -25,6 +25,7 @@ import { api, unwrap, type Schemas } from '../api/client';
 import { useLabel, useOptions } from '../codes';
 import { EditCaseButton, NewConferenceButton, NewTaskButton } from '../components/CaseForms';
 import { Household } from '../components/Household';
+import { SupportPlans } from '../components/SupportPlans';
 import { byUrgency, TaskTable } from '../components/TaskTable';
 import { ErrorBanner, QueryState } from '../components/ui';
 import { ageOf, formatCalendarDate, formatDate, formatDateTime, fromJstLocalInput, toJstLocalInput } from '../format';
@@ -148,7 +149,7 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
           <Conferences caseId={c.id} />
         </Tabs.Panel>
         <Tabs.Panel value="plans" pt="sm">
-          <Plans caseId={c.id} />
+          <SupportPlans c={c} canEdit={canEdit && c.status !== 'closed'} />
         </Tabs.Panel>
         <Tabs.Panel value="events" pt="sm">
           <Events caseId={c.id} />
@@ -645,72 +646,6 @@ function Conferences({ caseId }: { caseId: string }) {
           <Text size="sm" className="tsunagu-wrap">
             {x.decisions}
           </Text>
-        </Card>
-      ))}
-    </Stack>
-  );
-}
-
-function Plans({ caseId }: { caseId: string }) {
-  const label = useLabel();
-  const queryClient = useQueryClient();
-  const query = useQuery({
-    queryKey: ['case', caseId, 'plans'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/cases/{id}/plans', { params: { path: { id: caseId } } })),
-  });
-  const act = useMutation({
-    mutationFn: async ({
-      id,
-      action,
-      version,
-    }: {
-      id: string;
-      action: 'submit' | 'approve' | 'return';
-      version: number;
-    }) => {
-      // A returned plan says why (the API requires the reason).
-      const reason = action === 'return' ? window.prompt('差戻しの理由') : null;
-      if (action === 'return' && !reason) return null;
-      return unwrap(
-        await api.POST('/api/v1/plans/{id}/transitions', {
-          params: { path: { id } },
-          body: { action, version, ...(reason ? { reason } : {}) },
-        }),
-      );
-    },
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['case', caseId, 'plans'] }),
-  });
-  const items = query.data?.items ?? [];
-  return (
-    <Stack gap="xs">
-      <ErrorBanner error={act.error} onReload={() => void query.refetch()} />
-      <QueryState query={query} empty={items.length === 0} />
-      {items.map((p) => (
-        <Card withBorder key={p.id} p="xs">
-          <Group justify="space-between">
-            <Text size="sm" fw={600}>
-              第{p.versionNumber}版　{label('planStatuses', p.status)}　次回見直し {formatDate(p.nextReviewAt)}
-            </Text>
-            <Group gap={4}>
-              {p.allowedActions.map((a) => (
-                <Button
-                  key={a}
-                  size="compact-xs"
-                  onClick={() => act.mutate({ id: p.id, action: a, version: p.version })}
-                >
-                  {label('planActions', a)}
-                </Button>
-              ))}
-            </Group>
-          </Group>
-          <Text size="sm" className="tsunagu-wrap">
-            課題：{p.needs}
-          </Text>
-          {p.goals.length > 0 && (
-            <Text size="sm">
-              目標 {p.goals.length}件・支援 {p.supports.length}件
-            </Text>
-          )}
         </Card>
       ))}
     </Stack>
