@@ -171,7 +171,7 @@ function PlanDetail({
             <Title order={3} size="h4">
               サポートプラン 第{plan.versionNumber}版
             </Title>
-            <Badge color={statusColor} variant="filled">
+            <Badge color={statusColor} variant="light" autoContrast>
               {label('planStatuses', plan.status)}
             </Badge>
           </Group>
@@ -434,11 +434,27 @@ function PlanForm({
       onClose(saved.id);
     },
   });
-  const e = fieldErrorsOf(save.error);
-  const setGoal = (i: number, g: Partial<GoalRow>) =>
+  // A field's error stays until the field is changed, so a corrected field no longer reads as wrong.
+  const [changed, setChanged] = useState<string[]>([]);
+  const e = Object.fromEntries(Object.entries(fieldErrorsOf(save.error)).filter(([k]) => !changed.includes(k)));
+  const touch = (...keys: string[]) => setChanged((was) => [...was, ...keys]);
+  const set = (patch: Partial<typeof f>) => {
+    touch(...Object.keys(patch).map((k) => (k === 'nextReviewDate' ? 'nextReviewAt' : k)));
+    setF({ ...f, ...patch });
+  };
+  const setGoal = (i: number, g: Partial<GoalRow>) => {
+    touch(...Object.keys(g).map((k) => `goals[${i}].${k}`));
     setF({ ...f, goals: f.goals.map((x, j) => (j === i ? { ...x, ...g } : x)) });
-  const setSupport = (i: number, s: Partial<SupportRow>) =>
+  };
+  const setSupport = (i: number, s: Partial<SupportRow>) => {
+    touch(...Object.keys(s).map((k) => `supports[${i}].${k}`));
     setF({ ...f, supports: f.supports.map((x, j) => (j === i ? { ...x, ...s } : x)) });
+  };
+  /** Adding or removing a row renumbers the rows after it: their errors no longer point at the right one. */
+  const setRows = (patch: Pick<Partial<typeof f>, 'goals' | 'supports'>) => {
+    save.reset();
+    setF({ ...f, ...patch });
+  };
   const title = plan
     ? `サポートプラン 第${plan.versionNumber}版を編集`
     : from
@@ -460,7 +476,7 @@ function PlanForm({
             autosize
             minRows={2}
             value={f.subjectWishes}
-            onChange={(x) => setF({ ...f, subjectWishes: x.currentTarget.value })}
+            onChange={(x) => set({ subjectWishes: x.currentTarget.value })}
             error={e.subjectWishes}
           />
           <Textarea
@@ -468,7 +484,7 @@ function PlanForm({
             autosize
             minRows={2}
             value={f.guardianWishes}
-            onChange={(x) => setF({ ...f, guardianWishes: x.currentTarget.value })}
+            onChange={(x) => set({ guardianWishes: x.currentTarget.value })}
             error={e.guardianWishes}
           />
         </SimpleGrid>
@@ -478,7 +494,7 @@ function PlanForm({
           autosize
           minRows={3}
           value={f.needs}
-          onChange={(x) => setF({ ...f, needs: x.currentTarget.value })}
+          onChange={(x) => set({ needs: x.currentTarget.value })}
           error={e.needs}
         />
         <Title order={4} size="h5">
@@ -511,7 +527,7 @@ function PlanForm({
             <RemoveRow
               label={`目標 ${i + 1} を削除`}
               disabled={f.goals.length === 1}
-              onClick={() => setF({ ...f, goals: f.goals.filter((_, j) => j !== i) })}
+              onClick={() => setRows({ goals: f.goals.filter((_, j) => j !== i) })}
             />
           </Group>
         ))}
@@ -519,7 +535,7 @@ function PlanForm({
           <Button
             size="compact-sm"
             variant="light"
-            onClick={() => setF({ ...f, goals: [...f.goals, { goal: '', targetDate: '' }] })}
+            onClick={() => setRows({ goals: [...f.goals, { goal: '', targetDate: '' }] })}
           >
             目標を追加
           </Button>
@@ -535,7 +551,7 @@ function PlanForm({
             <Select
               label={`サービス ${i + 1}`}
               placeholder="なし"
-              w={230}
+              w={300}
               clearable
               data={dir.serviceOptions}
               value={s.serviceCode}
@@ -545,7 +561,7 @@ function PlanForm({
             <Select
               label={`担当機関 ${i + 1}`}
               placeholder="センター"
-              w={230}
+              w={270}
               clearable
               searchable
               data={dir.orgOptions}
@@ -571,7 +587,7 @@ function PlanForm({
             />
             <RemoveRow
               label={`支援 ${i + 1} を削除`}
-              onClick={() => setF({ ...f, supports: f.supports.filter((_, j) => j !== i) })}
+              onClick={() => setRows({ supports: f.supports.filter((_, j) => j !== i) })}
             />
           </Group>
         ))}
@@ -580,8 +596,7 @@ function PlanForm({
             size="compact-sm"
             variant="light"
             onClick={() =>
-              setF({
-                ...f,
+              setRows({
                 supports: [...f.supports, { serviceCode: null, organizationId: null, role: '', frequency: '' }],
               })
             }
@@ -597,7 +612,7 @@ function PlanForm({
             searchable
             data={dir.orgOptions}
             value={f.leadAgencyId}
-            onChange={(v) => setF({ ...f, leadAgencyId: v })}
+            onChange={(v) => set({ leadAgencyId: v })}
             error={e.leadAgencyId}
           />
           <TextInput
@@ -605,7 +620,7 @@ function PlanForm({
             label="次回見直し日"
             required
             value={f.nextReviewDate}
-            onChange={(x) => setF({ ...f, nextReviewDate: x.currentTarget.value })}
+            onChange={(x) => set({ nextReviewDate: x.currentTarget.value })}
             error={e.nextReviewAt}
           />
         </SimpleGrid>
@@ -613,7 +628,13 @@ function PlanForm({
           <Button variant="default" onClick={() => onClose()}>
             やめる
           </Button>
-          <Button onClick={() => save.mutate()} loading={save.isPending}>
+          <Button
+            onClick={() => {
+              setChanged([]);
+              save.mutate();
+            }}
+            loading={save.isPending}
+          >
             {plan ? '保存する' : '下書きとして保存'}
           </Button>
         </Group>
