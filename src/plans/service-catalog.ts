@@ -50,8 +50,10 @@ export class ServiceCatalog {
   /** A service by code, for recording or planning: it must exist and be offered. */
   async offered(m: EntityManager, code: string, field: string): Promise<ServiceView> {
     const [row] = (await m.query(`SELECT ${COLUMNS} FROM services WHERE code = $1`, [code])) as ServiceRow[];
-    if (!row) throw DomainError.validation([{ field, message: 'is not a service of GET /services' }]);
-    if (!row.active) throw DomainError.validation([{ field, message: 'is a service no longer offered' }]);
+    if (!row)
+      throw DomainError.validation([{ field, code: 'not_found', message: 'is not a service of GET /services' }]);
+    if (!row.active)
+      throw DomainError.validation([{ field, code: 'inactive', message: 'is a service no longer offered' }]);
     return view(row);
   }
 

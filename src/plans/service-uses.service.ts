@@ -77,23 +77,33 @@ export class ServiceUses {
     const service = await this.catalog.offered(m, dto.serviceCode, 'serviceCode');
     const errors: FieldError[] = [];
     const endDate = dto.endDate ?? dto.startDate;
-    if (endDate < dto.startDate) errors.push({ field: 'endDate', message: 'must not be before startDate' });
+    if (endDate < dto.startDate)
+      errors.push({ field: 'endDate', code: 'before_start', message: 'must not be before startDate' });
     if (service.measure === 'nights') {
       const days = (Date.parse(endDate) - Date.parse(dto.startDate)) / 86_400_000;
-      if (dto.nights === undefined) errors.push({ field: 'nights', message: `is required for ${service.code}` });
+      if (dto.nights === undefined)
+        errors.push({ field: 'nights', code: 'required', message: `is required for ${service.code}` });
       else if (dto.nights > Math.max(days, 1))
-        errors.push({ field: 'nights', message: 'is more than the nights between startDate and endDate' });
+        errors.push({
+          field: 'nights',
+          code: 'too_many_nights',
+          message: 'is more than the nights between startDate and endDate',
+        });
     } else if (dto.nights !== undefined) {
-      errors.push({ field: 'nights', message: `only applies to a stay; ${service.code} is not counted in nights` });
+      errors.push({
+        field: 'nights',
+        code: 'not_applicable',
+        message: `only applies to a stay; ${service.code} is not counted in nights`,
+      });
     }
     if (service.measure === 'hours' && dto.hours === undefined)
-      errors.push({ field: 'hours', message: `is required for ${service.code}` });
+      errors.push({ field: 'hours', code: 'required', message: `is required for ${service.code}` });
     if (service.measure !== 'hours' && dto.hours !== undefined)
-      errors.push({ field: 'hours', message: `${service.code} is not counted in hours` });
+      errors.push({ field: 'hours', code: 'not_applicable', message: `${service.code} is not counted in hours` });
     if (dto.providerOrganizationId) {
       const found = (await m.query(`SELECT 1 FROM organizations WHERE id = $1`, [dto.providerOrganizationId])) as [];
       if (found.length === 0)
-        errors.push({ field: 'providerOrganizationId', message: 'names an unknown organization' });
+        errors.push({ field: 'providerOrganizationId', code: 'not_found', message: 'names an unknown organization' });
     }
     if (errors.length > 0) throw DomainError.validation(errors);
   }

@@ -379,24 +379,29 @@ describe('support plans and services', () => {
         nights: 2,
         providerOrganizationId: org,
       };
-      const bad = [
-        { ...stay, nights: undefined },
-        { ...stay, nights: 5 },
-        { ...stay, endDate: '2026-06-01' },
-        { ...stay, startDate: inDays(5).slice(0, 10), endDate: undefined },
-        { ...stay, serviceCode: 'postpartum_care' },
-        { ...stay, serviceCode: 'nope' },
-        { ...stay, hours: 3 },
-        { ...stay, persons: 0 },
-        { ...stay, providerOrganizationId: NO_SUCH_ID },
-        { serviceCode: 'family_support', startDate: '2026-06-05' },
-        { serviceCode: 'family_support', startDate: '2026-06-05', hours: 1.25 },
-        { serviceCode: 'parent_child_class', startDate: '2026-06-05', nights: 1 },
+      // Each refusal names its field and rule (a client says it in its own words by the code).
+      const bad: [object, string, string][] = [
+        [{ ...stay, nights: undefined }, 'nights', 'required'],
+        [{ ...stay, nights: 5 }, 'nights', 'too_many_nights'],
+        [{ ...stay, endDate: '2026-06-01' }, 'endDate', 'before_start'],
+        [{ ...stay, startDate: inDays(5).slice(0, 10), endDate: undefined }, 'startDate', 'not_in_the_future'],
+        [{ ...stay, serviceCode: 'postpartum_care' }, 'serviceCode', 'inactive'],
+        [{ ...stay, serviceCode: 'nope' }, 'serviceCode', 'not_found'],
+        [{ ...stay, hours: 3 }, 'hours', 'not_applicable'],
+        [{ ...stay, persons: 0 }, 'persons', 'min'],
+        [{ ...stay, providerOrganizationId: NO_SUCH_ID }, 'providerOrganizationId', 'not_found'],
+        [{ serviceCode: 'family_support', startDate: '2026-06-05' }, 'hours', 'required'],
+        [{ serviceCode: 'family_support', startDate: '2026-06-05', hours: 1.25 }, 'hours', 'number'],
+        [{ serviceCode: 'parent_child_class', startDate: '2026-06-05', nights: 1 }, 'nights', 'not_applicable'],
       ];
-      for (const payload of bad) {
+      for (const [payload, field, code] of bad) {
         const res = await record(w.counselorA, payload);
         const name = JSON.stringify(payload).slice(0, 80);
         expect([name, res.statusCode, res.json().code]).toEqual([name, 400, 'validation_failed']);
+        expect([name, res.json().errors]).toEqual([
+          name,
+          expect.arrayContaining([expect.objectContaining({ field, code })]),
+        ]);
       }
       expect(await count(`service_uses WHERE case_id = $1`, [caseId])).toBe(0);
       expect((await record(w.staff, stay)).statusCode).toBe(403);

@@ -23,6 +23,8 @@ export function ruleMessage(e: FieldError): string {
       return '選択肢から選んでください';
     case 'integer':
       return '整数で入力してください';
+    case 'number':
+      return '数値で入力してください（小数は1桁まで）';
     case 'iso8601':
     case 'date_string':
     case 'date':
@@ -33,6 +35,14 @@ export function ruleMessage(e: FieldError): string {
       return '今日より後の日付を入力してください';
     case 'not_found':
       return '登録されていないものです。選び直してください';
+    case 'inactive':
+      return '現在は提供されていないサービスです';
+    case 'before_start':
+      return '開始日より前の日付は入力できません';
+    case 'too_many_nights':
+      return '期間の泊数より多くなっています';
+    case 'not_applicable':
+      return 'このサービスでは入力しません';
     case 'calendar_date':
       return '正しい日付を入力してください';
     case 'instant':
