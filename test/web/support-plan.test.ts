@@ -222,10 +222,24 @@ describe('a support plan from draft to the family’s agreement (browser)', () =
     expect(await plan.getByText(/田中 美咲（/).count()).toBeGreaterThanOrEqual(2);
     expect(await plan.getByText(/佐藤 由美子（/).count()).toBe(2);
     await plan.getByText('教育委員会').waitFor();
+    // A delivered use of a planned service, recorded against the plan in force; a stay asks for its nights.
+    await page.getByRole('button', { name: '利用実績を記録' }).click();
+    await choose(page, 'サービス', 'ショートステイ（子育て短期支援）');
+    await field(page, '利用日（開始日）').fill('2026-12-01');
+    await field(page, '終了日').fill('2026-12-03');
+    await dialog(page).getByRole('button', { name: '記録する' }).click();
+    await dialog(page).getByText('入力してください').waitFor();
+    await field(page, '泊数').fill('2');
+    await dialog(page).getByRole('button', { name: '記録する' }).click();
+    await dialog(page).waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: '2泊' }).waitFor();
+    await page.getByText(/ショートステイ（子育て短期支援） 1回（延べ1人・2泊）/).waitFor();
     // A revision starts from the plan in force.
     await page.getByRole('button', { name: '改訂版を作成' }).click();
     expect(await field(page, '目標 2').inputValue()).toBe('母の夜勤の日は祖母かトワイライトステイで夜間の見守りがある');
     await page.getByRole('button', { name: 'やめる' }).click();
+    // The app's header is fixed: the page from its top, so a full-page screenshot shows it once, at the top.
+    await page.evaluate('window.scrollTo(0, 0)');
     await axeClean(page, 'support-plan-view');
     expect(problems).toEqual([]);
     await context.close();

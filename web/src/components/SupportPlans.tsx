@@ -21,6 +21,7 @@ import { api, ApiError, unwrap, type Schemas } from '../api/client';
 import { useLabel } from '../codes';
 import { formatCalendarDate, formatDate, formatDateTime, fromJstLocalInput, toJstLocalInput } from '../format';
 import { fieldErrorsOf } from '../problems';
+import { ServiceUses } from './ServiceUses';
 import { ErrorBanner, QueryState } from './ui';
 
 type CaseDetail = Schemas['CaseDetail'];
@@ -116,6 +117,7 @@ export function SupportPlans({ c, canEdit }: { c: CaseDetail; canEdit: boolean }
           onReload={() => void query.refetch()}
         />
       )}
+      <ServiceUses c={c} canEdit={canEdit} />
     </Stack>
   );
 }
