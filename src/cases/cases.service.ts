@@ -150,22 +150,8 @@ export class CasesService {
   async list(actor: Actor, query: ListCasesQuery): Promise<Page<CaseListItem | CaseHeader>> {
     const headersOnly = readPermissionOf(actor) === 'case.read_header';
     if (headersOnly) refuseBeyondHeader(query);
-    const qb = this.db
-      .getRepository(Case)
-      .createQueryBuilder('c')
-      .innerJoinAndMapOne('c.subject', Person, 'p', 'p.id = c.subject_id')
-      .where(readableCases(actor));
-    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
-    if (query.districtId) qb.andWhere('c.district_id = :districtId', { districtId: query.districtId });
-    if (query.counselorId)
-      qb.andWhere('c.assignee_ids @> ARRAY[:counselorId]::uuid[]', { counselorId: query.counselorId });
-    if (query.protection) qb.andWhere('c.protection = :protection', { protection: query.protection });
-    if (query.risk) qb.andWhere('c.risk = :risk', { risk: query.risk });
-    if (query.hasOverdueTasks) {
-      const overdue = `EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.due_at < now())`;
-      qb.andWhere(query.hasOverdueTasks === 'true' ? overdue : `NOT ${overdue}`);
-    }
-    if (query.q) await this.search(qb, query.q, headersOnly);
+    const qb = this.listed(actor, query).innerJoinAndMapOne('c.subject', Person, 'p', 'p.id = c.subject_id');
+    if (query.q) await this.search(qb, this.listed(actor, query), query.q, headersOnly);
     return this.records.page(this.db.manager, actor, qb as SelectQueryBuilder<Case & { subject: Person }>, query, {
       keyset: { at: 'c.opened_at', id: 'c.id', order: 'DESC', keyOf: (c) => [c.openedAt, c.id] },
       present: async (rows): Promise<(CaseListItem | CaseHeader)[]> => {
@@ -181,6 +167,22 @@ export class CasesService {
     });
   }
 
+  /** The cases the actor may read that pass the list's filters (all but `q`), as a query on `cases c` alone. */
+  private listed(actor: Actor, query: ListCasesQuery): SelectQueryBuilder<Case> {
+    const qb = this.db.getRepository(Case).createQueryBuilder('c').where(readableCases(actor));
+    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+    if (query.districtId) qb.andWhere('c.district_id = :districtId', { districtId: query.districtId });
+    if (query.counselorId)
+      qb.andWhere('c.assignee_ids @> ARRAY[:counselorId]::uuid[]', { counselorId: query.counselorId });
+    if (query.protection) qb.andWhere('c.protection = :protection', { protection: query.protection });
+    if (query.risk) qb.andWhere('c.risk = :risk', { risk: query.risk });
+    if (query.hasOverdueTasks) {
+      const overdue = `EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.due_at < now())`;
+      qb.andWhere(query.hasOverdueTasks === 'true' ? overdue : `NOT ${overdue}`);
+    }
+    return qb;
+  }
+
   /**
    * `q`: a case number prefix; or any part of the subject's names (kanji or
    * kana, any script or width), of a household member's names (a guardian),
@@ -188,13 +190,20 @@ export class CasesService {
    * those side by side, kept by triggers: migrations/1796416200000-CaseSearchKey.ts),
    * trigram-indexed. Staff search by number only: they see headers.
    *
-   * A word found in few cases is looked up through the index first and the
-   * page read by id; a common one (a surname, a school) is left as a filter,
-   * so PostgreSQL walks the list in its order and stops at a full page. The
-   * planner cannot tell the two apart from its statistics (it walked 100,000
-   * cases for a rare full name), hence the probe (issue 16).
+   * A word found in few of the cases the list could show (the actor's scope
+   * and the other filters) is looked up through the index first and the page
+   * read by id; a word common among them (a surname, the local school) is
+   * left as a filter, so PostgreSQL walks the list in its order and stops at a
+   * full page. The planner cannot tell the two apart from its statistics (it
+   * walked 100,000 cases for a rare full name, and a counselor's whole
+   * district for a school of another district), hence the probe (issue 16).
    */
-  private async search(qb: SelectQueryBuilder<Case>, q: string, numberOnly: boolean): Promise<void> {
+  private async search(
+    qb: SelectQueryBuilder<Case>,
+    candidates: SelectQueryBuilder<Case>,
+    q: string,
+    numberOnly: boolean,
+  ): Promise<void> {
     const compact = q.replace(/[\s\u3000]/g, '').normalize('NFKC');
     if (/^\d{4}(-\d{0,5})?$/.test(compact) || numberOnly) {
       qb.andWhere(`c.number LIKE :q ESCAPE '\\'`, { q: `${compact.replace(/[\\%_]/g, '\\$&')}%` });
@@ -202,10 +211,17 @@ export class CasesService {
     }
     const pattern = searchPattern(q);
     if (pattern === null) return;
-    // Raw SQL: a capped probe of ids (no case record is loaded or returned); the page itself is the query builder's.
+    const [probe, parameters] = candidates
+      .select('c.id', 'id')
+      .andWhere(`c.search_key LIKE :pattern ESCAPE '\\'`, { pattern })
+      .getQueryAndParameters();
+    // Raw SQL around the builder's: MATERIALIZED has PostgreSQL plan the probe
+    // for all its rows (the trigram index's bitmap ANDed with the scope's),
+    // where a LIMIT beside it chose a sequential scan that reads every case
+    // when few match. Capped ids only: no case record is loaded or returned.
     const few = (await this.db.query(
-      `SELECT id FROM cases WHERE search_key LIKE $1 ESCAPE '\\' LIMIT ${CasesService.rareSearchMatches}`,
-      [pattern],
+      `WITH matches AS MATERIALIZED (${probe}) SELECT id FROM matches LIMIT ${CasesService.rareSearchMatches}`,
+      parameters,
     )) as { id: string }[];
     if (few.length < CasesService.rareSearchMatches) {
       qb.andWhere('c.id = ANY(CAST(:matches AS uuid[]))', { matches: few.map((r) => r.id) });
