@@ -27,6 +27,12 @@ RUN npm run build && npm run web:build && npm prune --omit=dev --no-audit --no-f
 # ---- runtime ----
 FROM node:24.21.0-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# V8's heap, sized for a service whose live data is ~70 MiB (quality.md: under
+# 200 MiB RSS at rest and within a minute after load). Left to its defaults on
+# a machine with 24 GiB, V8 let the old space grow to ~180 MiB of garbage under
+# load and kept the pages: 530-570 MiB RSS a minute after the benchmark's load,
+# 205-220 MiB with these limits (BENCHMARKS.md). npm run bench reads this line.
+ENV NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=256"
 # The commit the start-up log line names (docker compose passes it; empty when unknown).
 ARG GIT_COMMIT=
 ENV GIT_COMMIT=${GIT_COMMIT}

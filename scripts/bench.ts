@@ -287,8 +287,17 @@ function serviceEnv(redisPrefix: string, secrets: { jwt: string; anchor: string 
     LOG_LEVEL: 'warn',
     WORKER_MODE: 'embedded',
     MIGRATIONS_RUN: 'true',
+    // The heap limits the image runs with, so that memory is measured as deployed.
+    NODE_OPTIONS: deployedNodeOptions(),
     ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
   };
+}
+
+/** The Dockerfile's `ENV NODE_OPTIONS="…"` (the V8 heap limits of the deployed service). */
+function deployedNodeOptions(): string {
+  const line = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+  if (!line) throw new Error('Dockerfile: no ENV NODE_OPTIONS="..." line');
+  return line[1];
 }
 
 async function waitFor(url: string, timeoutMs: number, child: ChildProcess, what: string): Promise<void> {
@@ -1000,7 +1009,7 @@ function render(
     `- Load average (1 min) while measuring: mean ${f2(meanLoad)}, min ${f2(Math.min(...loads))}, max ${f2(Math.max(...loads))} ` +
       '(2 cores: above 2, other work on the machine competed with the benchmark)',
     '',
-    `**Method.** The built service (\`node dist/src/main.js\`, \`NODE_ENV=production\`, worker embedded) and the bare ` +
+    `**Method.** The built service (\`node dist/src/main.js\`, \`NODE_ENV=production\`, worker embedded, the Dockerfile's \`NODE_OPTIONS=${deployedNodeOptions()}\`) and the bare ` +
       'baseline (`scripts/bench-baseline.js`: Fastify and `pg` replaying, statement by statement on one connection, the SQL ' +
       'the service sent for the same request, captured in a first pass) run side by side; each operation is measured on one ' +
       'then the other, the order alternating from one operation to the next. Latency: an open loop (undici) sending at ' +
