@@ -62,6 +62,8 @@ function caseListItem(c: Case & { subject: Person }, users: Map<string, UserRef>
 export class CasesService {
   /** Fewer cases than this match a search word: read them by id (see search). A test lowers it to take the other path. */
   static rareSearchMatches = 300;
+  /** The share of a common word's first matches in the city that the list must be able to show for it to walk the list (see search). */
+  static fairShare = 0.1;
 
   constructor(
     private readonly db: DataSource,
@@ -196,7 +198,12 @@ export class CasesService {
    * left as a filter, so PostgreSQL walks the list in its order and stops at a
    * full page. The planner cannot tell the two apart from its statistics (it
    * walked 100,000 cases for a rare full name, and a counselor's whole
-   * district for a school of another district), hence the probe (issue 16).
+   * district for a school of another district), hence the probes (issue 16):
+   *
+   * 1. the first matches in the city, capped: fewer than the cap, read by id;
+   * 2. how many of those the list could show: a fair share, walk the list;
+   * 3. else (common in the city, rare here) every match the list could show,
+   *    through the trigram index ANDed with the scope's: few, read by id.
    */
   private async search(
     qb: SelectQueryBuilder<Case>,
@@ -211,23 +218,39 @@ export class CasesService {
     }
     const pattern = searchPattern(q);
     if (pattern === null) return;
+    const cap = CasesService.rareSearchMatches;
+    const byId = (ids: string[]) => void qb.andWhere('c.id = ANY(CAST(:matches AS uuid[]))', { matches: ids });
+    const asFilter = () => void qb.andWhere(`c.search_key LIKE :pattern ESCAPE '\\'`, { pattern });
+    // Raw SQL: capped probes of ids (no case record is loaded or returned); the page itself is the query builder's.
+    const inCity = (await this.db.query(`SELECT id FROM cases WHERE search_key LIKE $1 ESCAPE '\\' LIMIT ${cap}`, [
+      pattern,
+    ])) as { id: string }[];
+    if (inCity.length < cap) {
+      byId(inCity.map((r) => r.id));
+      return;
+    }
+    const shown = (await candidates
+      .clone()
+      .select('count(*)::int', 'n')
+      .andWhere('c.id = ANY(CAST(:sample AS uuid[]))', { sample: inCity.map((r) => r.id) })
+      .getRawOne()) as { n: number };
+    if (shown.n >= cap * CasesService.fairShare) {
+      asFilter();
+      return;
+    }
     const [probe, parameters] = candidates
       .select('c.id', 'id')
       .andWhere(`c.search_key LIKE :pattern ESCAPE '\\'`, { pattern })
       .getQueryAndParameters();
-    // Raw SQL around the builder's: MATERIALIZED has PostgreSQL plan the probe
-    // for all its rows (the trigram index's bitmap ANDed with the scope's),
-    // where a LIMIT beside it chose a sequential scan that reads every case
-    // when few match. Capped ids only: no case record is loaded or returned.
-    const few = (await this.db.query(
-      `WITH matches AS MATERIALIZED (${probe}) SELECT id FROM matches LIMIT ${CasesService.rareSearchMatches}`,
+    // MATERIALIZED has PostgreSQL plan the probe for all its rows (a bitmap
+    // AND of the two indexes), where a LIMIT beside it chose a sequential scan
+    // that reads every case when few match.
+    const here = (await this.db.query(
+      `WITH matches AS MATERIALIZED (${probe}) SELECT id FROM matches LIMIT ${cap}`,
       parameters,
     )) as { id: string }[];
-    if (few.length < CasesService.rareSearchMatches) {
-      qb.andWhere('c.id = ANY(CAST(:matches AS uuid[]))', { matches: few.map((r) => r.id) });
-    } else {
-      qb.andWhere(`c.search_key LIKE :pattern ESCAPE '\\'`, { pattern });
-    }
+    if (here.length < cap) byId(here.map((r) => r.id));
+    else asFilter();
   }
 
   /** PATCH /cases/{id}: versioned edits of the case, its subject and household. */

@@ -141,15 +141,24 @@ describe('case search', () => {
     expect((await search(w.counselorA, 'そら')).sort()).toEqual([hanako.id, sibling.json().case.id].sort());
   });
 
-  it('finds the same cases for a common word (a filter on the list order) as for a rare one (read by id)', async () => {
-    const rare = (await search(w.counselorA, '岡山市')).sort();
-    expect(rare.length).toBeGreaterThanOrEqual(2);
-    const threshold = CasesService.rareSearchMatches;
-    CasesService.rareSearchMatches = 1; // every word is "common" now
+  it('finds the same cases whichever probe decides the query: rare in the city, common here, common in the city only', async () => {
+    const rare = (await search(w.counselorA, 'ヤマモト')).sort();
+    expect(rare).toContain(hanako.id);
+    // A case of district B matches too: the word is commoner in the city than among counselor A's cases.
+    expect(rare).not.toContain(north);
+    expect(await search(w.counselorB, 'ヤマモト')).toContain(north);
+    const { rareSearchMatches, fairShare } = CasesService;
     try {
-      expect((await search(w.counselorA, '岡山市')).sort()).toEqual(rare);
+      // Every word is common, and counselor A's share of it fair: the list walks in its order with a filter.
+      CasesService.rareSearchMatches = 1;
+      CasesService.fairShare = 0;
+      expect((await search(w.counselorA, 'ヤマモト')).sort()).toEqual(rare);
+      // Common in the city, never a fair share here: every match counselor A may see, read by id.
+      CasesService.rareSearchMatches = rare.length + 1;
+      CasesService.fairShare = 2;
+      expect((await search(w.counselorA, 'ヤマモト')).sort()).toEqual(rare);
     } finally {
-      CasesService.rareSearchMatches = threshold;
+      Object.assign(CasesService, { rareSearchMatches, fairShare });
     }
   });
 
