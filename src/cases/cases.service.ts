@@ -221,20 +221,26 @@ export class CasesService {
     const cap = CasesService.rareSearchMatches;
     const byId = (ids: string[]) => void qb.andWhere('c.id = ANY(CAST(:matches AS uuid[]))', { matches: ids });
     const asFilter = () => void qb.andWhere(`c.search_key LIKE :pattern ESCAPE '\\'`, { pattern });
-    // Raw SQL: capped probes of ids (no case record is loaded or returned); the page itself is the query builder's.
-    const inCity = (await this.db.query(`SELECT id FROM cases WHERE search_key LIKE $1 ESCAPE '\\' LIMIT ${cap}`, [
-      pattern,
-    ])) as { id: string }[];
-    if (inCity.length < cap) {
-      byId(inCity.map((r) => r.id));
+    // Raw SQL around the builder's: probes 1 and 2 in one round trip, answering
+    // the ids only for a rare word and a count otherwise. Capped ids only: no
+    // case record is loaded or returned; the page itself is the query builder's.
+    const [shownSql, shownParameters] = candidates
+      .clone()
+      .select('count(*)::int')
+      .andWhere('c.id IN (SELECT id FROM city)')
+      .getQueryAndParameters();
+    const [first] = (await this.db.query(
+      `WITH city AS MATERIALIZED (
+         SELECT id FROM cases WHERE search_key LIKE $${shownParameters.length + 1} ESCAPE '\\' LIMIT ${cap})
+       SELECT CASE WHEN (SELECT count(*) FROM city) < ${cap} THEN ARRAY(SELECT id FROM city) END AS rare,
+              (${shownSql}) AS shown`,
+      [...shownParameters, pattern],
+    )) as { rare: string[] | null; shown: number }[];
+    if (first.rare) {
+      byId(first.rare);
       return;
     }
-    const shown = (await candidates
-      .clone()
-      .select('count(*)::int', 'n')
-      .andWhere('c.id = ANY(CAST(:sample AS uuid[]))', { sample: inCity.map((r) => r.id) })
-      .getRawOne()) as { n: number };
-    if (shown.n >= cap * CasesService.fairShare) {
+    if (first.shown >= cap * CasesService.fairShare) {
       asFilter();
       return;
     }
