@@ -1,15 +1,4 @@
-import {
-  Button,
-  Checkbox,
-  Group,
-  Modal,
-  MultiSelect,
-  Select,
-  SimpleGrid,
-  Stack,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Button, Checkbox, Modal, MultiSelect, Select, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
@@ -17,7 +6,7 @@ import { useOptions } from '../codes';
 import { fromJstLocalInput, toJstLocalInput } from '../format';
 import { fieldErrorsOf } from '../problems';
 import { useUser } from '../session';
-import { ErrorBanner } from './ui';
+import { ErrorBanner, DialogActions } from './ui';
 
 type CaseDetail = Schemas['CaseDetail'];
 
@@ -108,14 +97,12 @@ export function EditCaseButton({ c, onReload }: { c: CaseDetail; onReload: () =>
               onChange={(x) => setF({ ...f, confidential: x.currentTarget.checked })}
             />
           )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>
-              やめる
-            </Button>
-            <Button onClick={() => save.mutate()} loading={save.isPending}>
-              保存する
-            </Button>
-          </Group>
+          <DialogActions
+            onCancel={() => setOpen(false)}
+            onConfirm={() => save.mutate()}
+            label="保存する"
+            loading={save.isPending}
+          />
         </Stack>
       </Modal>
     </>
@@ -217,14 +204,12 @@ export function NewTaskButton({ c }: { c: CaseDetail }) {
             onChange={(v) => setF({ ...f, assigneeId: v ?? f.assigneeId })}
             error={e.assigneeId}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>
-              やめる
-            </Button>
-            <Button onClick={() => save.mutate()} loading={save.isPending}>
-              追加する
-            </Button>
-          </Group>
+          <DialogActions
+            onCancel={() => setOpen(false)}
+            onConfirm={() => save.mutate()}
+            label="追加する"
+            loading={save.isPending}
+          />
         </Stack>
       </Modal>
     </>
@@ -325,14 +310,12 @@ export function NewConferenceButton({ c }: { c: CaseDetail }) {
             onChange={(x) => setF({ ...f, nextReviewAt: x.currentTarget.value })}
             error={e.nextReviewAt}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>
-              やめる
-            </Button>
-            <Button onClick={() => save.mutate()} loading={save.isPending}>
-              記録する
-            </Button>
-          </Group>
+          <DialogActions
+            onCancel={() => setOpen(false)}
+            onConfirm={() => save.mutate()}
+            label="記録する"
+            loading={save.isPending}
+          />
         </Stack>
       </Modal>
     </>

@@ -21,7 +21,7 @@ import { useLabel, useOptions } from '../codes';
 import { formatCalendarDate, formatDateTime } from '../format';
 import { fieldErrorsOf } from '../problems';
 import { useUser } from '../session';
-import { ErrorBanner, QueryState } from './ui';
+import { ErrorBanner, QueryState, DialogActions } from './ui';
 
 type CaseDetail = Schemas['CaseDetail'];
 type Contact = Schemas['ContactPointResponse'];
@@ -298,14 +298,12 @@ function AddContactButton({ c }: { c: CaseDetail }) {
             onChange={(x) => setF({ ...f, note: x.currentTarget.value })}
             error={e.note}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>
-              やめる
-            </Button>
-            <Button onClick={() => add.mutate()} loading={add.isPending}>
-              追加する
-            </Button>
-          </Group>
+          <DialogActions
+            onCancel={() => setOpen(false)}
+            onConfirm={() => add.mutate()}
+            label="追加する"
+            loading={add.isPending}
+          />
         </Stack>
       </Modal>
     </>
@@ -348,14 +346,13 @@ function RemoveContactDialog({
         <Text size="xs" c="dimmed">
           使用を終えた連絡先として記録には残ります（誰がいつ外したか）。
         </Text>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            やめる
-          </Button>
-          <Button color="red" onClick={() => remove.mutate()} loading={remove.isPending}>
-            削除する
-          </Button>
-        </Group>
+        <DialogActions
+          onCancel={onClose}
+          onConfirm={() => remove.mutate()}
+          label="削除する"
+          loading={remove.isPending}
+          color="red"
+        />
       </Stack>
     </Modal>
   );
@@ -507,14 +504,12 @@ function MoveButton({ c, onMoved }: { c: CaseDetail; onMoved: (m: MoveResult) =>
           <Text size="xs" c="dimmed">
             きょうだいのケースも同じ世帯として転居します。担当地区は変わりません（変更はスーパーバイザーの担当割当）。
           </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>
-              やめる
-            </Button>
-            <Button onClick={() => move.mutate()} loading={move.isPending}>
-              記録する
-            </Button>
-          </Group>
+          <DialogActions
+            onCancel={() => setOpen(false)}
+            onConfirm={() => move.mutate()}
+            label="記録する"
+            loading={move.isPending}
+          />
         </Stack>
       </Modal>
     </>

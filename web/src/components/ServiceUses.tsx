@@ -18,7 +18,7 @@ import { useState } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
 import { formatCalendarDate, toJstLocalInput } from '../format';
 import { fieldErrorsOf } from '../problems';
-import { ErrorBanner, Pager, QueryState } from './ui';
+import { ErrorBanner, Pager, QueryState, DialogActions } from './ui';
 
 type CaseDetail = Schemas['CaseDetail'];
 type Use = Schemas['ServiceUseView'];
@@ -266,14 +266,7 @@ function RecordUse({ c, onClose }: { c: CaseDetail; onClose: () => void }) {
             サービスを選ぶと、泊数や時間数の入力欄が必要に応じて表示されます。
           </Text>
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            やめる
-          </Button>
-          <Button onClick={() => save.mutate()} loading={save.isPending}>
-            記録する
-          </Button>
-        </Group>
+        <DialogActions onCancel={onClose} onConfirm={() => save.mutate()} label="記録する" loading={save.isPending} />
       </Stack>
     </Modal>
   );
@@ -309,14 +302,13 @@ function CancelUse({ c, use, onClose }: { c: CaseDetail; use: Use; onClose: () =
           onChange={(x) => setReason(x.currentTarget.value)}
           error={e.reason}
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            やめる
-          </Button>
-          <Button color="red" onClick={() => cancel.mutate()} loading={cancel.isPending}>
-            取り消す
-          </Button>
-        </Group>
+        <DialogActions
+          onCancel={onClose}
+          onConfirm={() => cancel.mutate()}
+          label="取り消す"
+          loading={cancel.isPending}
+          color="red"
+        />
       </Stack>
     </Modal>
   );

@@ -22,7 +22,7 @@ import { useLabel } from '../codes';
 import { formatCalendarDate, formatDate, formatDateTime, fromJstLocalInput, toJstLocalInput } from '../format';
 import { fieldErrorsOf } from '../problems';
 import { ServiceUses } from './ServiceUses';
-import { ErrorBanner, QueryState } from './ui';
+import { ErrorBanner, QueryState, DialogActions } from './ui';
 
 type CaseDetail = Schemas['CaseDetail'];
 type Plan = Schemas['PlanView'];
@@ -626,20 +626,15 @@ function PlanForm({
             error={e.nextReviewAt}
           />
         </SimpleGrid>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={() => onClose()}>
-            やめる
-          </Button>
-          <Button
-            onClick={() => {
-              setChanged([]);
-              save.mutate();
-            }}
-            loading={save.isPending}
-          >
-            {plan ? '保存する' : '下書きとして保存'}
-          </Button>
-        </Group>
+        <DialogActions
+          onCancel={onClose}
+          onConfirm={() => {
+            setChanged([]);
+            save.mutate();
+          }}
+          label={plan ? '保存する' : '下書きとして保存'}
+          loading={save.isPending}
+        />
       </Stack>
     </Modal>
   );
@@ -723,21 +718,16 @@ function TransitionDialog({
             error={missing ? '入力してください' : e.reason}
           />
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            やめる
-          </Button>
-          <Button
-            color={action === 'return' ? 'red' : undefined}
-            loading={step.isPending}
-            onClick={() => {
-              if (action === 'return' && !reason.trim()) return setMissing(true);
-              step.mutate();
-            }}
-          >
-            {label('planActions', action)}する
-          </Button>
-        </Group>
+        <DialogActions
+          onCancel={onClose}
+          onConfirm={() => {
+            if (action === 'return' && !reason.trim()) return setMissing(true);
+            step.mutate();
+          }}
+          label={`${label('planActions', action)}する`}
+          loading={step.isPending}
+          color={action === 'return' ? 'red' : undefined}
+        />
       </Stack>
     </Modal>
   );
@@ -795,14 +785,7 @@ function AgreementDialog({ plan, onClose, onReload }: { plan: Plan; onClose: () 
           onChange={(x) => setF({ ...f, note: x.currentTarget.value })}
           error={e.note}
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            やめる
-          </Button>
-          <Button onClick={() => save.mutate()} loading={save.isPending}>
-            記録する
-          </Button>
-        </Group>
+        <DialogActions onCancel={onClose} onConfirm={() => save.mutate()} label="記録する" loading={save.isPending} />
       </Stack>
     </Modal>
   );

@@ -48,6 +48,34 @@ export function ErrorBanner({ error, onReload }: { error: unknown; onReload?: ()
   );
 }
 
+/** A dialog's footer, the same in every dialog: やめる, then its one action, busy while the request runs. */
+export function DialogActions({
+  onCancel,
+  onConfirm,
+  label,
+  loading,
+  color,
+  disabled,
+}: {
+  onCancel: () => void;
+  onConfirm: () => void;
+  label: string;
+  loading: boolean;
+  color?: 'red';
+  disabled?: boolean;
+}) {
+  return (
+    <Group justify="flex-end">
+      <Button variant="default" onClick={onCancel}>
+        やめる
+      </Button>
+      <Button color={color} onClick={onConfirm} loading={loading} disabled={disabled}>
+        {label}
+      </Button>
+    </Group>
+  );
+}
+
 /** Cursor paging (api.md, "Lists"): the API's nextCursor, and a stack of the cursors that led here. */
 export function Pager({
   hasPrevious,

@@ -17,7 +17,7 @@ import { useState } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
 import { ROLE_LABELS } from '../App';
 import { useLabel, useOptions } from '../codes';
-import { ErrorBanner, PageTitle, Pager, QueryState } from '../components/ui';
+import { ErrorBanner, PageTitle, Pager, QueryState, DialogActions } from '../components/ui';
 import { fieldErrorsOf } from '../problems';
 
 type User = Schemas['UserView'];
@@ -195,14 +195,12 @@ function CreateUser({
           onChange={setRoles}
           error={e.roles}
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            やめる
-          </Button>
-          <Button onClick={() => create.mutate()} loading={create.isPending}>
-            作成する
-          </Button>
-        </Group>
+        <DialogActions
+          onCancel={onClose}
+          onConfirm={() => create.mutate()}
+          label="作成する"
+          loading={create.isPending}
+        />
       </Stack>
     </Modal>
   );

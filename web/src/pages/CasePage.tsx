@@ -27,7 +27,7 @@ import { EditCaseButton, NewConferenceButton, NewTaskButton } from '../component
 import { Household } from '../components/Household';
 import { SupportPlans } from '../components/SupportPlans';
 import { byUrgency, TaskTable } from '../components/TaskTable';
-import { ErrorBanner, QueryState } from '../components/ui';
+import { ErrorBanner, QueryState, DialogActions } from '../components/ui';
 import { ageOf, formatCalendarDate, formatDate, formatDateTime, fromJstLocalInput, toJstLocalInput } from '../format';
 import { fieldErrorsOf } from '../problems';
 import { useUser } from '../session';
@@ -234,14 +234,12 @@ function CaseActions({ c, onConflictReload }: { c: CaseDetail; onConflictReload:
             onChange={(e) => setReason(e.currentTarget.value)}
             error={errors.reason}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setAction(null)}>
-              やめる
-            </Button>
-            <Button onClick={() => transition.mutate()} loading={transition.isPending}>
-              {label('caseActions', action)}する
-            </Button>
-          </Group>
+          <DialogActions
+            onCancel={() => setAction(null)}
+            onConfirm={() => transition.mutate()}
+            label={`${label('caseActions', action)}する`}
+            loading={transition.isPending}
+          />
         </Stack>
       </Modal>
     </>
@@ -337,14 +335,13 @@ function AssignButton({ c, onReload }: { c: CaseDetail; onReload: () => void }) 
             onChange={setCo}
             error={errors.coCounselorIds}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>
-              やめる
-            </Button>
-            <Button onClick={() => assign.mutate()} disabled={!districtId || !primary} loading={assign.isPending}>
-              割り当てる
-            </Button>
-          </Group>
+          <DialogActions
+            onCancel={() => setOpen(false)}
+            onConfirm={() => assign.mutate()}
+            label="割り当てる"
+            loading={assign.isPending}
+            disabled={!districtId || !primary}
+          />
         </Stack>
       </Modal>
     </>
@@ -546,14 +543,7 @@ function AddConsultation({ caseId, onClose }: { caseId: string; onClose: () => v
           onChange={(x) => setF({ ...f, nextAction: x.currentTarget.value })}
           error={e.nextAction}
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            やめる
-          </Button>
-          <Button onClick={() => add.mutate()} loading={add.isPending}>
-            記録する
-          </Button>
-        </Group>
+        <DialogActions onCancel={onClose} onConfirm={() => add.mutate()} label="記録する" loading={add.isPending} />
       </Stack>
     </Card>
   );
