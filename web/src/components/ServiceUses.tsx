@@ -18,7 +18,7 @@ import { useState } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
 import { formatCalendarDate, toJstLocalInput } from '../format';
 import { fieldErrorsOf } from '../problems';
-import { ErrorBanner, Pager, QueryState, DialogActions } from './ui';
+import { ErrorBanner, Pager, QueryState, DialogActions, useCursorPages } from './ui';
 
 type CaseDetail = Schemas['CaseDetail'];
 type Use = Schemas['ServiceUseView'];
@@ -50,10 +50,10 @@ function useServiceDirectory() {
  */
 export function ServiceUses({ c, canEdit }: { c: CaseDetail; canEdit: boolean }) {
   const dir = useServiceDirectory();
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursorPages();
   const [recording, setRecording] = useState(false);
   const [cancelling, setCancelling] = useState<Use | null>(null);
-  const cursor = cursors.at(-1);
+  const { cursor } = pages;
   const query = useQuery({
     queryKey: ['case', c.id, 'service-uses', cursor],
     queryFn: async () =>
@@ -130,12 +130,7 @@ export function ServiceUses({ c, canEdit }: { c: CaseDetail; canEdit: boolean })
           </Table.Tbody>
         </Table>
       )}
-      <Pager
-        hasPrevious={cursors.length > 0}
-        nextCursor={query.data?.nextCursor}
-        onPrevious={() => setCursors(cursors.slice(0, -1))}
-        onNext={(next) => setCursors([...cursors, next])}
-      />
+      <Pager pages={pages} nextCursor={query.data?.nextCursor} />
       {recording && <RecordUse c={c} onClose={() => setRecording(false)} />}
       {cancelling && <CancelUse c={c} use={cancelling} onClose={() => setCancelling(null)} />}
     </Stack>

@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Loader, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { isVersionConflict, problemMessage } from '../problems';
 
 export function PageTitle({ children, right }: { children: ReactNode; right?: ReactNode }) {
@@ -76,29 +76,41 @@ export function DialogActions({
   );
 }
 
-/** Cursor paging (api.md, "Lists"): the API's nextCursor, and a stack of the cursors that led here. */
-export function Pager({
-  hasPrevious,
-  nextCursor,
-  onPrevious,
-  onNext,
-}: {
+/** Cursor paging (api.md, "Lists"): the stack of the API's cursors that led to the page shown. */
+export interface CursorPages {
+  /** The cursor of the page shown; undefined for the first. */
+  cursor: string | undefined;
   hasPrevious: boolean;
-  nextCursor: string | null | undefined;
-  onPrevious: () => void;
-  onNext: (cursor: string) => void;
-}) {
-  if (!hasPrevious && !nextCursor) return null;
+  previous: () => void;
+  next: (cursor: string) => void;
+  /** Back to the first page (the filters changed). */
+  reset: () => void;
+}
+
+export function useCursorPages(): CursorPages {
+  const [cursors, setCursors] = useState<string[]>([]);
+  return {
+    cursor: cursors.at(-1),
+    hasPrevious: cursors.length > 0,
+    previous: () => setCursors((stack) => stack.slice(0, -1)),
+    next: (cursor) => setCursors((stack) => [...stack, cursor]),
+    reset: () => setCursors([]),
+  };
+}
+
+/** 前へ / 次へ over a list's pages; nothing when there is only one. */
+export function Pager({ pages, nextCursor }: { pages: CursorPages; nextCursor: string | null | undefined }) {
+  if (!pages.hasPrevious && !nextCursor) return null;
   return (
     <Group justify="flex-end" mt="xs" gap="xs">
-      <Button size="compact-sm" variant="default" disabled={!hasPrevious} onClick={onPrevious}>
+      <Button size="compact-sm" variant="default" disabled={!pages.hasPrevious} onClick={pages.previous}>
         前へ
       </Button>
       <Button
         size="compact-sm"
         variant="default"
         disabled={!nextCursor}
-        onClick={() => nextCursor && onNext(nextCursor)}
+        onClick={() => nextCursor && pages.next(nextCursor)}
       >
         次へ
       </Button>

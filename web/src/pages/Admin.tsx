@@ -17,7 +17,7 @@ import { useState } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
 import { ROLE_LABELS } from '../App';
 import { useLabel, useOptions } from '../codes';
-import { ErrorBanner, PageTitle, Pager, QueryState, DialogActions } from '../components/ui';
+import { ErrorBanner, PageTitle, Pager, QueryState, DialogActions, useCursorPages } from '../components/ui';
 import { fieldErrorsOf } from '../problems';
 
 type User = Schemas['UserView'];
@@ -25,10 +25,10 @@ type User = Schemas['UserView'];
 /** Users (admin): create, reset a password (the one-time password shown once), deactivate. */
 export function AdminUsersPage() {
   const queryClient = useQueryClient();
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursorPages();
   const [creating, setCreating] = useState(false);
   const [oneTime, setOneTime] = useState<{ username: string; password: string } | null>(null);
-  const cursor = cursors.at(-1);
+  const { cursor } = pages;
   const query = useQuery({
     queryKey: ['users', cursor],
     queryFn: async () => unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 50, cursor } } })),
@@ -104,12 +104,7 @@ export function AdminUsersPage() {
           </Table.Tbody>
         </Table>
       )}
-      <Pager
-        hasPrevious={cursors.length > 0}
-        nextCursor={query.data?.nextCursor}
-        onPrevious={() => setCursors(cursors.slice(0, -1))}
-        onNext={(c) => setCursors([...cursors, c])}
-      />
+      <Pager pages={pages} nextCursor={query.data?.nextCursor} />
       {creating && (
         <CreateUser
           onClose={() => setCreating(false)}

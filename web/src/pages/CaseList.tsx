@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useLabel, useOptions } from '../codes';
-import { PageTitle, Pager, QueryState } from '../components/ui';
+import { PageTitle, Pager, QueryState, useCursorPages } from '../components/ui';
 import { ageOf, formatDate } from '../format';
 
 type Status = Schemas['CaseListItem']['status'];
@@ -32,8 +32,8 @@ export function CaseListPage({ preset }: { preset?: Status }) {
   const overdue = params.get('overdue') === 'true';
   const counselorId = params.get('counselorId') ?? undefined;
   const [search, setSearch] = useState(q);
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const { cursor } = pages;
 
   const query = useQuery({
     queryKey: ['cases', { status, q, risk, protection, overdue, counselorId, cursor }],
@@ -60,7 +60,7 @@ export function CaseListPage({ preset }: { preset?: Status }) {
     if (value) next.set(key, value);
     else next.delete(key);
     setParams(next);
-    setCursors([]);
+    pages.reset();
   };
   const onSearch = (event: FormEvent) => {
     event.preventDefault();
@@ -189,12 +189,7 @@ export function CaseListPage({ preset }: { preset?: Status }) {
           </Table.Tbody>
         </Table>
       )}
-      <Pager
-        hasPrevious={cursors.length > 0}
-        nextCursor={query.data?.nextCursor}
-        onPrevious={() => setCursors(cursors.slice(0, -1))}
-        onNext={(c) => setCursors([...cursors, c])}
-      />
+      <Pager pages={pages} nextCursor={query.data?.nextCursor} />
     </>
   );
 }

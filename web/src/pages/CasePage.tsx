@@ -27,7 +27,7 @@ import { EditCaseButton, NewConferenceButton, NewTaskButton } from '../component
 import { Household } from '../components/Household';
 import { SupportPlans } from '../components/SupportPlans';
 import { byUrgency, TaskTable } from '../components/TaskTable';
-import { ErrorBanner, QueryState, DialogActions } from '../components/ui';
+import { type CursorPages, DialogActions, ErrorBanner, QueryState, useCursorPages } from '../components/ui';
 import { ageOf, formatCalendarDate, formatDate, formatDateTime, fromJstLocalInput, toJstLocalInput } from '../format';
 import { fieldErrorsOf } from '../problems';
 import { useUser } from '../session';
@@ -351,9 +351,9 @@ function AssignButton({ c, onReload }: { c: CaseDetail; onReload: () => void }) 
 /** 経過記録: consultations newest first, with "add consultation". */
 function Progress({ c, canAdd }: { c: CaseDetail; canAdd: boolean }) {
   const label = useLabel();
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursorPages();
   const [adding, setAdding] = useState(false);
-  const cursor = cursors.at(-1);
+  const { cursor } = pages;
   const query = useQuery({
     queryKey: ['case', c.id, 'consultations', cursor],
     queryFn: async () =>
@@ -412,37 +412,20 @@ function Progress({ c, canAdd }: { c: CaseDetail; canAdd: boolean }) {
           </Timeline.Item>
         ))}
       </Timeline>
-      <PagerRow cursors={cursors} setCursors={setCursors} next={query.data?.nextCursor} />
+      <PagerRow pages={pages} next={query.data?.nextCursor} />
     </Stack>
   );
 }
 
-function PagerRow({
-  cursors,
-  setCursors,
-  next,
-}: {
-  cursors: string[];
-  setCursors: (c: string[]) => void;
-  next?: string | null;
-}) {
-  if (cursors.length === 0 && !next) return null;
+/** The progress record's own 前へ/次へ: newer and older records. */
+function PagerRow({ pages, next }: { pages: CursorPages; next?: string | null }) {
+  if (!pages.hasPrevious && !next) return null;
   return (
     <Group gap="xs">
-      <Button
-        size="compact-xs"
-        variant="default"
-        disabled={cursors.length === 0}
-        onClick={() => setCursors(cursors.slice(0, -1))}
-      >
+      <Button size="compact-xs" variant="default" disabled={!pages.hasPrevious} onClick={pages.previous}>
         新しい記録へ
       </Button>
-      <Button
-        size="compact-xs"
-        variant="default"
-        disabled={!next}
-        onClick={() => next && setCursors([...cursors, next])}
-      >
+      <Button size="compact-xs" variant="default" disabled={!next} onClick={() => next && pages.next(next)}>
         古い記録へ
       </Button>
     </Group>

@@ -3,15 +3,15 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap } from '../api/client';
 import { byUrgency, TaskTable } from '../components/TaskTable';
-import { PageTitle, Pager, QueryState } from '../components/ui';
+import { PageTitle, Pager, QueryState, useCursorPages } from '../components/ui';
 import { useUser } from '../session';
 
 /** My tasks (everyone): open work, overdue first; a safety check with its time left. */
 export function MyTasksPage() {
   const user = useUser();
   const [status, setStatus] = useState<'open' | 'done'>('open');
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const query = useQuery({
     queryKey: ['tasks', 'me', status, cursor],
     // Work arrives from other people's actions (an intake, a handover): always ask again on arrival.
@@ -29,7 +29,7 @@ export function MyTasksPage() {
             value={status}
             onChange={(v) => {
               setStatus(v as 'open' | 'done');
-              setCursors([]);
+              pages.reset();
             }}
             data={[
               { value: 'open', label: '未完了' },
@@ -42,12 +42,7 @@ export function MyTasksPage() {
       </PageTitle>
       <QueryState query={query} empty={tasks.length === 0} />
       {tasks.length > 0 && <TaskTable tasks={tasks} canComplete={(t) => t.assigneeId === user.id} />}
-      <Pager
-        hasPrevious={cursors.length > 0}
-        nextCursor={query.data?.nextCursor}
-        onPrevious={() => setCursors(cursors.slice(0, -1))}
-        onNext={(c) => setCursors([...cursors, c])}
-      />
+      <Pager pages={pages} nextCursor={query.data?.nextCursor} />
     </>
   );
 }

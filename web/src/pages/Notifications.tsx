@@ -3,15 +3,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
-import { PageTitle, Pager, QueryState } from '../components/ui';
+import { PageTitle, Pager, QueryState, useCursorPages } from '../components/ui';
 import { formatDateTime } from '../format';
 
 /** My notifications: unread first by default, each marked read on its own. */
 export function NotificationsPage() {
   const queryClient = useQueryClient();
   const [unread, setUnread] = useState<'true' | 'all'>('true');
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const query = useQuery({
     queryKey: ['notifications', unread, cursor],
     queryFn: async () =>
@@ -36,7 +36,7 @@ export function NotificationsPage() {
             value={unread}
             onChange={(v) => {
               setUnread(v as 'true' | 'all');
-              setCursors([]);
+              pages.reset();
             }}
             data={[
               { value: 'true', label: '未読' },
@@ -85,12 +85,7 @@ export function NotificationsPage() {
           </Table.Tbody>
         </Table>
       )}
-      <Pager
-        hasPrevious={cursors.length > 0}
-        nextCursor={query.data?.nextCursor}
-        onPrevious={() => setCursors(cursors.slice(0, -1))}
-        onNext={(c) => setCursors([...cursors, c])}
-      />
+      <Pager pages={pages} nextCursor={query.data?.nextCursor} />
     </>
   );
 }

@@ -18,7 +18,7 @@ import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useLabel, useOptions } from '../codes';
-import { ErrorBanner, PageTitle, Pager, QueryState } from '../components/ui';
+import { ErrorBanner, PageTitle, Pager, QueryState, useCursorPages } from '../components/ui';
 import { formatDateTime } from '../format';
 import { fieldErrorsOf } from '../problems';
 
@@ -36,10 +36,10 @@ const BOARD_QUERY: Record<Board, { status?: Referral['status']; overdue?: 'true'
 export function ReferralsPage() {
   const label = useLabel();
   const [board, setBoard] = useState<Board>('sent');
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursorPages();
   const [registering, setRegistering] = useState(false);
   const [openId, setOpenId] = useState<string | null>(null);
-  const cursor = cursors.at(-1);
+  const { cursor } = pages;
   const query = useQuery({
     queryKey: ['referrals', board, cursor],
     queryFn: async () =>
@@ -61,7 +61,7 @@ export function ReferralsPage() {
         value={board}
         onChange={(v) => {
           setBoard((v as Board) ?? 'sent');
-          setCursors([]);
+          pages.reset();
         }}
         mb="sm"
       >
@@ -116,12 +116,7 @@ export function ReferralsPage() {
           </Table.Tbody>
         </Table>
       )}
-      <Pager
-        hasPrevious={cursors.length > 0}
-        nextCursor={query.data?.nextCursor}
-        onPrevious={() => setCursors(cursors.slice(0, -1))}
-        onNext={(c) => setCursors([...cursors, c])}
-      />
+      <Pager pages={pages} nextCursor={query.data?.nextCursor} />
       {registering && <IncomingReferral onClose={() => setRegistering(false)} />}
       {openId && <ReferralDetail id={openId} onClose={() => setOpenId(null)} onOpen={setOpenId} />}
     </>
