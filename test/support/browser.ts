@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AuditLog } from '../../src/audit/audit.service';
 import { DEMO_PASSWORD, loadDemoData } from '../../src/demo/demo-data';
 import { UsersService } from '../../src/directory/users.service';
+import { call, login, type TestUser } from './fixtures';
 import { startTestApp, TestApp } from './test-app';
 
 /**
@@ -17,6 +18,16 @@ import { startTestApp, TestApp } from './test-app';
 const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find(existsSync);
 export const SCREENSHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
 export { DEMO_PASSWORD };
+
+/** A demo account logged in through the API, for a test's set-up requests beside the browser. */
+export async function demoUser(t: TestApp, username: string, roles: TestUser['roles']): Promise<TestUser> {
+  const res = await login(t, username, DEMO_PASSWORD);
+  if (res.statusCode !== 200) throw new Error(`demo login ${username}: ${res.statusCode}`);
+  const { accessToken, refreshToken } = res.json<{ accessToken: string; refreshToken: string }>();
+  const user: TestUser = { id: '', username, roles, token: accessToken, refreshToken };
+  user.id = (await call(t, user, { method: 'GET', url: '/api/v1/auth/me' })).json().id;
+  return user;
+}
 
 export interface ConsoleUnderTest {
   t: TestApp;

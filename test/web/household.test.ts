@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core';
 import { openCase, setCase } from '../support/cases';
-import { call, login, TestUser } from '../support/fixtures';
+import { call } from '../support/fixtures';
 import {
   axeViolations,
   ConsoleUnderTest,
-  DEMO_PASSWORD,
+  demoUser,
   field,
   loginAs,
   newPage,
@@ -27,17 +27,7 @@ describe('household and contacts on the case page (browser)', () => {
 
   beforeAll(async () => {
     c = await startConsole();
-    const res = await login(c.t, 'counselor1', DEMO_PASSWORD);
-    expect(res.statusCode).toBe(200);
-    const { accessToken, refreshToken } = res.json<{ accessToken: string; refreshToken: string }>();
-    const counselor1: TestUser = {
-      id: '',
-      username: 'counselor1',
-      roles: ['counselor'],
-      token: accessToken,
-      refreshToken,
-    };
-    counselor1.id = (await call(c.t, counselor1, { method: 'GET', url: '/api/v1/auth/me' })).json().id;
+    const counselor1 = await demoUser(c.t, 'counselor1', ['counselor']);
     const opened = await openCase(c.t, counselor1, { household: { address: '中央一丁目2-3' } });
     caseId = opened.case.id;
     caseNumber = opened.case.number;

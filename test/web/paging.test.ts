@@ -1,6 +1,6 @@
 import { intakeBody, openCase, setCase } from '../support/cases';
-import { call, login, TestUser } from '../support/fixtures';
-import { ConsoleUnderTest, DEMO_PASSWORD, loginAs, newPage, startConsole } from '../support/browser';
+import { call } from '../support/fixtures';
+import { ConsoleUnderTest, demoUser, loginAs, newPage, startConsole } from '../support/browser';
 
 /**
  * Long lists page with the API's cursors (issue 17), in Chromium: the
@@ -14,17 +14,7 @@ describe('paging through long lists (browser)', () => {
 
   beforeAll(async () => {
     c = await startConsole();
-    const res = await login(c.t, 'counselor1', DEMO_PASSWORD);
-    expect(res.statusCode).toBe(200);
-    const { accessToken, refreshToken } = res.json<{ accessToken: string; refreshToken: string }>();
-    const counselor1: TestUser = {
-      id: '',
-      username: 'counselor1',
-      roles: ['counselor'],
-      token: accessToken,
-      refreshToken,
-    };
-    counselor1.id = (await call(c.t, counselor1, { method: 'GET', url: '/api/v1/auth/me' })).json().id;
+    const counselor1 = await demoUser(c.t, 'counselor1', ['counselor']);
     // The intake's own consultation (2026-06-01) is the oldest, then 記録02 … 記録21, a day apart.
     const opened = await openCase(c.t, counselor1, { consultation: { summary: '記録01' } });
     caseId = opened.case.id;
