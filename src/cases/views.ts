@@ -171,7 +171,10 @@ export class ConsultationReceipt {
 export const initialsOf = (p: Pick<Person, 'familyNameKana' | 'givenNameKana' | 'familyName' | 'givenName'>) =>
   `${(p.familyNameKana ?? p.familyName).charAt(0)}・${(p.givenNameKana ?? p.givenName).charAt(0)}`;
 
-export function caseHeader(c: Case, subject: Person): CaseHeader {
+export function caseHeader(
+  c: Pick<Case, 'id' | 'number' | 'status' | 'districtId'>,
+  subject: Parameters<typeof initialsOf>[0],
+): CaseHeader {
   return { id: c.id, number: c.number, status: c.status, districtId: c.districtId, initials: initialsOf(subject) };
 }
 
