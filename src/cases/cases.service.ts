@@ -37,10 +37,10 @@ const RECENT_CONSULTATIONS = 20;
 
 /**
  * The columns a list row answers with (caseListItem, caseHeader), and no
- * others: a case has 28 columns and its subject 11, among them arrays and the
- * search key, which the page would otherwise read, parse and hydrate for
- * every row only to drop them (issue 16: half of a list request's
- * allocations were TypeORM hydrating and pg parsing unused columns).
+ * others: a case has 29 columns (four of them arrays) and its subject 11
+ * (the search key among them), which the page would otherwise read, parse
+ * and hydrate for every row only to drop them (issue 16: a search request
+ * allocated 834 KB with them, 629 KB without; BENCHMARKS.md).
  */
 const LISTED_COLUMNS = [
   'c.id',
