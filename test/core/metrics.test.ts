@@ -47,7 +47,7 @@ describe('/metrics', () => {
 
   it('shows HTTP counts and latency by route pattern, queue depths, the outbox and notifications', async () => {
     // The relay runs in every process; stopped here, so the intake's jobs stay in the outbox to be counted.
-    await t.app.get(OutboxRelay).onApplicationShutdown();
+    await t.app.get(OutboxRelay).beforeApplicationShutdown();
     const opened = await openCase(t, w.counselorA, {
       consultation: { consultationType: 'abuse', abuseTypes: ['neglect'], abuseNotification: true },
     });

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { JobQueue } from './job-queue.service';
 import { JobName, JobPayloads } from './jobs';
@@ -39,7 +39,7 @@ const BATCH = 500;
  * a row sent twice (a crash after add, before the mark) harmless.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
@@ -63,7 +63,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.timer = setTimeout(() => void tick(), RELAY_EVERY_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before, not on, application shutdown: Nest runs every module's
+   * beforeApplicationShutdown before any onApplicationShutdown, and TypeORM
+   * closes its connections in the latter (cutting a flush under way with
+   * "Connection terminated"; test/core/shutdown.test.ts).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Job, Worker } from 'bullmq';
 import { rename, writeFile } from 'node:fs/promises';
@@ -21,7 +21,7 @@ const HEARTBEAT_MS = 10_000;
  * with WORKER_MODE=embedded.
  */
 @Injectable()
-export class WorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Worker');
   private readonly workers: Worker[] = [];
   private handlers = new Map<string, Handler>();
@@ -116,8 +116,12 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     return handler(job.data, job);
   }
 
-  /** Graceful shutdown (jobs.md): stop taking jobs, let the ones in hand finish. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Graceful shutdown (jobs.md): stop taking jobs, let the ones in hand finish,
+   * before PostgreSQL's and Redis's connections close (they close on
+   * application shutdown, which Nest runs after every module's before-hook).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.scheduleTimer);
     clearInterval(this.heartbeatTimer);
     await Promise.all(this.workers.map((w) => w.close()));
